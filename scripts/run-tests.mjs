@@ -77,7 +77,11 @@ if (existsSync(vitestJson)) {
   totals.failed += report.numFailedTests;
   totals.skipped += report.numPendingTests + report.numTodoTests;
   parts.push(`vitest — ${report.numPassedTests} passed / ${report.numFailedTests} failed / ${report.numPendingTests + report.numTodoTests} skipped`);
-  if (vitestStatus !== 0 && report.numFailedTests === 0) {
+  // A file that failed to load or whose hooks threw has no failed test of its own: count it.
+  const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed'));
+  for (const file of brokenFiles) parts.push(`vitest — ${file.name.replace(root, '')}: ${(file.message || 'failed outside any test').split('\n')[0]}`);
+  totals.failed += brokenFiles.length;
+  if (vitestStatus !== 0 && report.numFailedTests === 0 && brokenFiles.length === 0) {
     totals.failed += 1; // a suite that failed to load or an unhandled error
     parts.push('vitest — exited with an error outside any test (counted as one failure)');
   }

@@ -1,14 +1,18 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { requireService } from '../support/services.js';
 
-let pool: pg.Pool;
+let pool: pg.Pool | undefined;
 
-beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: requireService('postgres'), max: 4 });
-  await pool.query('create table if not exists harness_probe (id int primary key, note text not null)');
-  await pool.query('truncate harness_probe');
-});
+/** The pool, created on first use so an unavailable server fails each test by name. */
+async function database(): Promise<pg.Pool> {
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: requireService('postgres'), max: 4 });
+    await pool.query('create table if not exists harness_probe (id int primary key, note text not null)');
+    await pool.query('truncate harness_probe');
+  }
+  return pool;
+}
 
 afterAll(async () => {
   await pool?.query('drop table if exists harness_probe');
@@ -17,6 +21,7 @@ afterAll(async () => {
 
 describe('PostgreSQL harness', () => {
   it('commits a transaction atomically and rolls back a failed one completely', async () => {
+    const pool = await database();
     const client = await pool.connect();
     try {
       await client.query('begin');
@@ -38,6 +43,7 @@ describe('PostgreSQL harness', () => {
   });
 
   it('is a real PostgreSQL 15 server', async () => {
+    const pool = await database();
     const { rows } = await pool.query<{ server_version_num: string }>('show server_version_num');
     expect(Number(rows[0]!.server_version_num)).toBeGreaterThanOrEqual(150000);
     expect(Number(rows[0]!.server_version_num)).toBeLessThan(160000);
