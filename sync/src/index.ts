@@ -1,1 +1,15 @@
-export {};
+export * from './wire.js';
+export * from './doc-hash.js';
+export * from './push-decision.js';
+export * from './merge.js';
+export * from './conflict-audit.js';
+export * from './command.js';
+export * from './collections.js';
+export * from './command-expiry.js';
+export * from './outbox.js';
+export * from './retry-policy.js';
+export * from './rate-limiter.js';
+export * from './fork-store.js';
+export * from './replicator.js';
+export * from './memory-fork-store.js';
+export * from './memory-master.js';

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { advanceContiguous, OUTBOX_STREAMS, planUploadBatch, priorityOf, streamForEvent, type OutboxRecord, type OutboxStream } from '../src/index.js';
+
+const rec = (stream: OutboxStream, seq: number, bytes = 10): OutboxRecord => ({ stream, seq, ts: 0, payload: null, bytes });
+
+describe('planUploadBatch', () => {
+  it('sends alarms and audit first, then events, aggregates and raw readings last', () => {
+    const pending = [rec('readings', 1), rec('aggregates', 1), rec('events', 1), rec('critical', 1), rec('readings', 2)];
+    expect(planUploadBatch(pending, { maxRecords: 10, maxBytes: 1000 }).map((r) => r.stream)).toEqual([
+      'critical',
+      'events',
+      'aggregates',
+      'readings',
+      'readings',
+    ]);
+  });
+
+  it('stops at the record and byte limits but always sends at least one record', () => {
+    const pending = [rec('events', 1, 50), rec('events', 2, 50), rec('events', 3, 50)];
+    expect(planUploadBatch(pending, { maxRecords: 2, maxBytes: 1000 })).toHaveLength(2);
+    expect(planUploadBatch(pending, { maxRecords: 10, maxBytes: 120 })).toHaveLength(2);
+    expect(planUploadBatch([rec('events', 1, 5000)], { maxRecords: 10, maxBytes: 100 })).toHaveLength(1);
+  });
+
+  it('never skips over a gap in a stream, so acknowledgements stay contiguous', () => {
+    const batch = planUploadBatch([rec('events', 4), rec('events', 5), rec('events', 7), rec('critical', 2)], { maxRecords: 10, maxBytes: 1000 });
+    expect(batch.map((r) => `${r.stream}:${r.seq}`)).toEqual(['critical:2', 'events:4', 'events:5']);
+  });
+
+  it('orders any pending set by priority with contiguous prefixes per stream (property)', () => {
+    const arbPending = fc.array(fc.record({ stream: fc.constantFrom(...OUTBOX_STREAMS), count: fc.integer({ min: 0, max: 5 }), from: fc.integer({ min: 1, max: 9 }) }));
+    fc.assert(
+      fc.property(arbPending, fc.integer({ min: 1, max: 12 }), (groups, maxRecords) => {
+        const byStream = new Map<OutboxStream, OutboxRecord[]>();
+        for (const g of groups) if (!byStream.has(g.stream)) byStream.set(g.stream, Array.from({ length: g.count }, (_, i) => rec(g.stream, g.from + i)));
+        const pending = [...byStream.values()].flat();
+        const batch = planUploadBatch(pending, { maxRecords, maxBytes: 1_000_000 });
+        expect(batch.length).toBe(Math.min(maxRecords, pending.length));
+        for (let i = 1; i < batch.length; i += 1) expect(priorityOf(batch[i]!.stream)).toBeGreaterThanOrEqual(priorityOf(batch[i - 1]!.stream));
+        for (const [stream, records] of byStream) {
+          const sent = batch.filter((r) => r.stream === stream).map((r) => r.seq);
+          expect(sent).toEqual(records.slice(0, sent.length).map((r) => r.seq));
+        }
+      }),
+    );
+  });
+});
+
+describe('streamForEvent', () => {
+  it('puts alarms and audit records in the critical stream', () => {
+    expect(streamForEvent({ type: 'alarm_raised' })).toBe('critical');
+    expect(streamForEvent({ type: 'sync_conflict_resolved' })).toBe('critical');
+    expect(streamForEvent({ type: 'output_changed' })).toBe('events');
+  });
+});
+
+describe('advanceContiguous', () => {
+  it('moves the high-water mark only across an unbroken run of sequences', () => {
+    expect(advanceContiguous(0, [1, 2, 3, 5])).toBe(3);
+    expect(advanceContiguous(3, [5, 4, 7])).toBe(5);
+    expect(advanceContiguous(3, [2, 9])).toBe(3);
+  });
+});
