@@ -141,8 +141,8 @@ describe('mergeDocs (properties)', () => {
   it('lets the edge value of a safety-critical field win over any non-edge edit', () => {
     fc.assert(
       fc.property(arbDoc, arbDoc, arbDoc, (base, a, b) => {
-        const edge = { ...a, hlc: stamp(1_700_000_000_001, 'edge-farm-1') };
-        const cloud = { ...b, hlc: stamp(1_700_000_000_009, 'web-a') };
+        const edge: WireDoc = { ...a, hlc: stamp(1_700_000_000_001, 'edge-farm-1') };
+        const cloud: WireDoc = { ...b, hlc: stamp(1_700_000_000_009, 'web-a') };
         const { doc } = mergeDocs({ collection: 'outputs', base, local: cloud, remote: edge }, policy);
         if (JSON.stringify(edge.failSafeState) !== JSON.stringify(base.failSafeState)) {
           expect(doc.failSafeState).toEqual(edge.failSafeState);

@@ -67,7 +67,7 @@ describe('Replicator', () => {
     expect(a.store.get('coops', 'c1')).toEqual(master.list('coops')[0]);
     expect(a.store.get('coops', 'c2')?._deleted).toBe(true);
     expect(a.store.listDirty('coops', 10)).toEqual([]);
-    expect(a.store.audit.map((e) => e.detail?.rejected)).toEqual([true, true]);
+    expect(a.store.audit.map((e) => ('detail' in e ? (e.detail as Record<string, unknown> | undefined)?.rejected : undefined))).toEqual([true, true]);
   });
 
   it('never lets a fork write to a pull-only collection', async () => {
