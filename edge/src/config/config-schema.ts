@@ -1,0 +1,72 @@
+import { IdSchema, LocaleSchema, NameSchema, TimeZoneSchema } from '@tokkatot/shared';
+import { z } from 'zod';
+
+/**
+ * The edge configuration file (`tokkatot.json`). Every field has an embedded default, so an
+ * empty file, or none at all, runs a working controller.
+ */
+export const EdgeConfigSchema = z.strictObject({
+  /** Folder for the database, backups and secrets; relative paths are from the working directory. */
+  dataDir: z.string().min(1).default('./data'),
+  http: z
+    .strictObject({
+      /** 0.0.0.0 so the workers' phones on the farm LAN reach it. */
+      host: z.string().min(1).default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** Largest request body accepted, in bytes. */
+      bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+    })
+    .default({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 1024 * 1024 }),
+  farm: z
+    .strictObject({
+      id: IdSchema.optional(),
+      name: NameSchema.default('My farm'),
+      timezone: TimeZoneSchema.default('Asia/Phnom_Penh'),
+      locale: LocaleSchema.default('km'),
+    })
+    .default({ name: 'My farm', timezone: 'Asia/Phnom_Penh', locale: 'km' }),
+  auth: z
+    .strictObject({
+      accessTokenTtlSeconds: z.number().int().min(60).max(86_400).default(900),
+      refreshTokenTtlDays: z.number().int().min(1).max(365).default(30),
+      maxFailedLogins: z.number().int().min(1).max(100).default(5),
+      lockoutMinutes: z.number().int().min(1).max(24 * 60).default(15),
+    })
+    .default({ accessTokenTtlSeconds: 900, refreshTokenTtlDays: 30, maxFailedLogins: 5, lockoutMinutes: 15 }),
+  telemetry: z
+    .strictObject({
+      /** Readings are committed at least this often, or as soon as maxBatch are waiting. */
+      flushIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+      maxBatch: z.number().int().min(1).max(100_000).default(5000),
+      rawRetentionDays: z.number().int().min(1).max(3650).default(30),
+      minuteRetentionDays: z.number().int().min(1).max(3650).default(30),
+      hourRetentionDays: z.number().int().min(1).max(36500).default(365),
+      dayRetentionDays: z.number().int().min(1).max(36500).default(5 * 365),
+      /** Upper bound for the database on disk (file + WAL), in MiB. */
+      diskBudgetMb: z.number().min(1).max(1_000_000).default(2048),
+      /** How often retention and the disk budget are enforced. */
+      housekeepingIntervalSeconds: z.number().int().min(1).max(86_400).default(600),
+    })
+    .default({
+      flushIntervalMs: 1000,
+      maxBatch: 5000,
+      rawRetentionDays: 30,
+      minuteRetentionDays: 30,
+      hourRetentionDays: 365,
+      dayRetentionDays: 5 * 365,
+      diskBudgetMb: 2048,
+      housekeepingIntervalSeconds: 600,
+    }),
+  nodes: z
+    .strictObject({
+      /** A node not heard from for this long is offline: its outputs are inactive. */
+      offlineAfterSeconds: z.number().int().min(5).max(86_400).default(60),
+    })
+    .default({ offlineAfterSeconds: 60 }),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .default({ level: 'info' }),
+});
+export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;

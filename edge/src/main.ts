@@ -1,0 +1,71 @@
+/**
+ * The edge controller's composition root: configuration, store, services, HTTP. Runs on embedded
+ * defaults with no external service: `npm start`.
+ */
+import { networkInterfaces } from 'node:os';
+import { TokkatotError } from '@tokkatot/shared';
+import { pino } from 'pino';
+import { loadConfig } from './config/index.js';
+import { createEdge } from './edge.js';
+import { buildApp } from './http/app.js';
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig();
+  } catch (error) {
+    if (error instanceof TokkatotError && error.code === 'CONFIG_INVALID') {
+      process.stderr.write(`tokkatot: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const { config, source } = loaded;
+  const logger = pino({ level: config.log.level, base: { service: 'tokkatot-edge' } });
+  logger.info({ config: source ?? 'embedded defaults', dataDir: config.dataDir }, 'starting');
+
+  const edge = createEdge({ config, log: (message, detail) => logger.warn({ detail }, message) });
+  const app = await buildApp(edge, { logger });
+  await edge.start();
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  const port = Number(new URL(address).port);
+
+  const urls = config.http.host === '0.0.0.0' ? lanUrls(port) : [address];
+  const lines = [`Tokkatot edge is running (data in ${config.dataDir}).`, ...urls.map((url) => `  ${url}`)];
+  if (edge.auth.needsOwner()) {
+    lines.push(
+      'No user exists yet, and no default password ships. Create the owner, either:',
+      `  - in the browser or with: curl -X POST ${urls[0]}/api/setup/owner -H 'content-type: application/json' -d '{"username":"owner","displayName":"Owner","password":"<at least 8 characters>"}'`,
+      `  - or on this machine: tokkatot user add --username owner --role owner   (edge/bin/tokkatot.mjs)`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\nlistening on ${address}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    await edge.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The addresses phones on the LAN can use (loopback first for the person at the Pi). */
+function lanUrls(port: number): string[] {
+  const urls = [`http://127.0.0.1:${port}`];
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === 'IPv4' && !address.internal) urls.push(`http://${address.address}:${port}`);
+    }
+  }
+  return urls;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`tokkatot: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

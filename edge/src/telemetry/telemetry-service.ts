@@ -1,0 +1,167 @@
+import { ReadingSchema, TokkatotError, type Reading } from '@tokkatot/shared';
+import type { Clock } from '../clock.js';
+import type { RawPoint, ReadingsRepository, Resolution, RollupDelta, RollupPoint } from '../db/index.js';
+import type { EdgeBus, LatestReading } from '../events/edge-bus.js';
+import { Bucketer, RESOLUTION_MS } from './buckets.js';
+
+export interface TelemetryOptions {
+  flushIntervalMs: number;
+  maxBatch: number;
+  timezone: string;
+  /** Readings waiting to be written beyond which ingest refuses more (back-pressure, bounded memory). */
+  maxPending?: number;
+}
+
+export type HistoryResolution = 'raw' | Resolution;
+
+export interface History {
+  sensorId: string;
+  resolution: HistoryResolution;
+  from: number;
+  to: number;
+  raw?: RawPoint[];
+  rollups?: RollupPoint[];
+}
+
+/** Raw up to 2 h, minutes up to 2 days, hours up to 60 days, days beyond: a chart gets ≤ ~1500 points. */
+export function chooseResolution(rangeMs: number): HistoryResolution {
+  if (rangeMs <= 2 * 3_600_000) return 'raw';
+  if (rangeMs <= 2 * 86_400_000) return 'minute';
+  if (rangeMs <= 60 * 86_400_000) return 'hour';
+  return 'day';
+}
+
+const RESOLUTIONS: Resolution[] = ['minute', 'hour', 'day'];
+
+/**
+ * Batched telemetry ingest: readings wait in memory for at most flushIntervalMs (or until
+ * maxBatch are waiting), then one transaction writes them raw and merges their minute, hour and
+ * day rollups. ingest() resolves once its readings are committed, which is the acknowledgement.
+ */
+export class TelemetryService {
+  private pending: Reading[] = [];
+  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly latestBySensor = new Map<string, LatestReading>();
+  private readonly bucketer: Bucketer;
+  private stopped = false;
+  ingestedTotal = 0;
+  flushes = 0;
+
+  constructor(
+    private readonly deps: { readings: ReadingsRepository; bus: EdgeBus; clock: Clock; options: TelemetryOptions },
+  ) {
+    this.bucketer = new Bucketer(deps.options.timezone);
+  }
+
+  /** Queues readings; the promise resolves when they are on disk. Invalid readings are refused whole. */
+  ingest(readings: readonly unknown[]): Promise<void> {
+    if (this.stopped) return Promise.reject(new TokkatotError('NOT_READY', 'Telemetry is shutting down.'));
+    const valid = readings.map((reading, index) => {
+      const parsed = ReadingSchema.safeParse(reading);
+      if (!parsed.success) {
+        throw new TokkatotError('VALIDATION_FAILED', `reading ${index} is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+      }
+      return parsed.data;
+    });
+    const maxPending = this.deps.options.maxPending ?? this.deps.options.maxBatch * 20;
+    if (this.pending.length + valid.length > maxPending) {
+      return Promise.reject(new TokkatotError('RATE_LIMITED', 'Telemetry is arriving faster than it can be stored; retry shortly.'));
+    }
+    for (const reading of valid) this.pending.push(reading);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.pending.length >= this.deps.options.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.deps.options.flushIntervalMs);
+    return done;
+  }
+
+  /** Writes everything waiting now, in one transaction. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0 && this.waiters.length === 0) return;
+    const batch = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    try {
+      this.deps.readings.writeBatch(batch, this.rollupDeltas(batch));
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+      return;
+    }
+    this.ingestedTotal += batch.length;
+    this.flushes += 1;
+    const latest = this.updateLatest(batch);
+    for (const waiter of waiters) waiter.resolve();
+    if (latest.length > 0) this.deps.bus.emit('readingsIngested', latest);
+  }
+
+  pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Last reading of a sensor (memory first, then the store). */
+  latest(sensorId: string): LatestReading | undefined {
+    const cached = this.latestBySensor.get(sensorId);
+    if (cached) return cached;
+    const stored = this.deps.readings.latest(sensorId);
+    return stored ? { sensorId, ...stored } : undefined;
+  }
+
+  /** History of one sensor over [from, to); resolution "auto" is chosen by the range. */
+  history(sensorId: string, from: number, to: number, resolution: HistoryResolution | 'auto', limit = 5000): History {
+    const chosen = resolution === 'auto' ? chooseResolution(to - from) : resolution;
+    if (chosen === 'raw') return { sensorId, resolution: chosen, from, to, raw: this.deps.readings.raw(sensorId, from, to, limit) };
+    const start = this.bucketer.start(chosen, from);
+    return { sensorId, resolution: chosen, from: start, to, rollups: this.deps.readings.rollups(sensorId, chosen, start, to, limit).filter((point) => point.count + point.failedCount > 0) };
+  }
+
+  /** Flushes what is waiting and refuses further ingest. */
+  stop(): void {
+    this.flush();
+    this.stopped = true;
+  }
+
+  private rollupDeltas(batch: readonly Reading[]): Iterable<RollupDelta> {
+    const deltas = new Map<string, RollupDelta>();
+    for (const reading of batch) {
+      for (const resolution of RESOLUTIONS) {
+        const bucketStart = this.bucketer.start(resolution, reading.ts);
+        const key = `${reading.sensorId}\u0000${resolution}\u0000${bucketStart}`;
+        let delta = deltas.get(key);
+        if (!delta) {
+          delta = { sensorId: reading.sensorId, resolution, bucketStart, min: null, max: null, sum: 0, count: 0, failedCount: 0 };
+          deltas.set(key, delta);
+        }
+        if (reading.status === 'ok') {
+          delta.min = delta.min === null ? reading.value : Math.min(delta.min, reading.value);
+          delta.max = delta.max === null ? reading.value : Math.max(delta.max, reading.value);
+          delta.sum += reading.value;
+          delta.count += 1;
+        } else {
+          delta.failedCount += 1;
+        }
+      }
+    }
+    return deltas.values();
+  }
+
+  private updateLatest(batch: readonly Reading[]): LatestReading[] {
+    const changed = new Map<string, LatestReading>();
+    for (const reading of batch) {
+      const current = changed.get(reading.sensorId) ?? this.latestBySensor.get(reading.sensorId);
+      if (current && current.ts > reading.ts) continue;
+      changed.set(reading.sensorId, {
+        sensorId: reading.sensorId,
+        ts: reading.ts,
+        value: reading.status === 'ok' ? reading.value : null,
+        failure: reading.status === 'failed' ? reading.failure : null,
+      });
+    }
+    for (const [id, reading] of changed) this.latestBySensor.set(id, reading);
+    return [...changed.values()];
+  }
+}
+
+export { RESOLUTION_MS };
