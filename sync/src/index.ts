@@ -13,3 +13,4 @@ export * from './fork-store.js';
 export * from './replicator.js';
 export * from './memory-fork-store.js';
 export * from './memory-master.js';
+export * from './reading-batch.js';

@@ -62,3 +62,22 @@ describe('advanceContiguous', () => {
     expect(advanceContiguous(3, [2, 9])).toBe(3);
   });
 });
+
+describe('reading batches', () => {
+  it('round-trip any readings of one sensor, failed reads included (property)', async () => {
+    const { decodeReadingBatch, encodeReadingBatch, ReadingBatchSchema } = await import('../src/index.js');
+    const arbReading = fc.oneof(
+      fc.record({ sensorId: fc.constant('s1'), ts: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), status: fc.constant('ok' as const), value: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+      fc.record({ sensorId: fc.constant('s1'), ts: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), status: fc.constant('failed' as const), failure: fc.constantFrom('no_response' as const, 'stuck' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(arbReading, { minLength: 1, maxLength: 30, selector: (r) => r.ts }), (readings) => {
+        const batch = encodeReadingBatch('s1', readings);
+        expect(ReadingBatchSchema.safeParse(JSON.parse(JSON.stringify(batch))).success).toBe(true);
+        const back = decodeReadingBatch(batch).map((r) => (r.status === 'ok' ? { ...r, value: Object.is(r.value, -0) ? 0 : r.value } : r));
+        const expected = [...readings].sort((a, b) => a.ts - b.ts).map((r) => (r.status === 'ok' ? { ...r, value: Object.is(r.value, -0) ? 0 : r.value } : r));
+        expect(back).toEqual(expected);
+      }),
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { SYNC_COLLECTIONS, type CollectionSpec } from '@tokkatot/sync';
+import { SyncDocStore } from '../db/sync-doc-store.js';
+import { registerIngestRoutes } from '../sync/ingest-routes.js';
+import { IngestService } from '../sync/ingest-service.js';
+import { registerPairingRoutes } from '../pairing/pairing-routes.js';
+import { registerCommandRoutes } from '../sync/command-routes.js';
+import { StreamHub } from '../sync/stream-hub.js';
+import { registerStreamRoute } from '../sync/stream-route.js';
+import { registerSyncRoutes } from '../sync/sync-routes.js';
+import type { ReadingSink } from '../telemetry/reading-sink.js';
+import { Authenticator } from './auth.js';
+import { handleError } from './errors.js';
+
+export interface AppDeps {
+  pool: pg.Pool;
+  /** Secret for HS256 user access tokens. */
+  jwtSecret: string;
+  /** Where raw readings land (InfluxDB); rollups always go to Postgres. */
+  readings: ReadingSink;
+  now?: () => number;
+  collections?: Readonly<Record<string, CollectionSpec>>;
+  streamPageLimit?: number;
+  heartbeatMs?: number;
+  /** How often expired commands are tombstoned. */
+  commandExpiryIntervalMs?: number;
+  logger?: boolean;
+}
+
+/** Services the app exposes to tests and to main.ts. */
+export interface AppServices {
+  store: SyncDocStore;
+  hub: StreamHub;
+  auth: Authenticator;
+  ingest: IngestService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+  }
+}
+
+/** The cloud sync app as one Fastify instance, separate from `listen` (main.ts listens). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger ?? false, forceCloseConnections: true });
+  const now = deps.now ?? Date.now;
+  const collections = deps.collections ?? SYNC_COLLECTIONS;
+  const store = new SyncDocStore(deps.pool);
+  const auth = new Authenticator(deps.pool, deps.jwtSecret);
+  const authenticate = (header: string | undefined) => auth.authenticate(header);
+  const hub = new StreamHub({
+    pool: deps.pool,
+    store,
+    collections,
+    pageLimit: deps.streamPageLimit ?? 100,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    onError: (error) => app.log.error({ err: error }, 'stream hub failed'),
+  });
+  const ingest = new IngestService(deps.pool, deps.readings, now);
+  app.decorate('services', { store, hub, auth, ingest });
+  app.setErrorHandler(handleError);
+
+  let expiryTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await hub.start();
+    expiryTimer = setInterval(() => {
+      store.expireCommands(now()).catch((error: unknown) => app.log.error({ err: error }, 'command expiry failed'));
+    }, deps.commandExpiryIntervalMs ?? 5_000);
+  });
+  app.addHook('preClose', async () => {
+    clearInterval(expiryTimer);
+    hub.dropAll();
+  });
+  app.addHook('onClose', async () => {
+    await hub.stop();
+  });
+
+  await registerSyncRoutes(app, { store, collections, authenticate, now });
+  await registerStreamRoute(app, { hub, authenticate });
+  await registerIngestRoutes(app, { ingest, authenticate });
+  await registerCommandRoutes(app, { store, authenticate, now });
+  await registerPairingRoutes(app, { pool: deps.pool, authenticate, now });
+  return app;
+}

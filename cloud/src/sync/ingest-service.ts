@@ -1,0 +1,131 @@
+import type pg from 'pg';
+import { EventSchema, RollupSchema, type Reading } from '@tokkatot/shared';
+import { advanceContiguous, decodeReadingBatch, OUTBOX_STREAMS, ReadingBatchSchema, type IngestAck, type IngestBatch, type OutboxStream } from '@tokkatot/sync';
+import { withTransaction } from '../db/transaction.js';
+import type { ReadingSink } from '../telemetry/reading-sink.js';
+import { upsertRollups } from '../telemetry/rollups.js';
+
+type IngestRecord = IngestBatch['records'][number];
+
+/** Counts of one ingest call, for logs and tests. */
+export interface IngestResult extends IngestAck {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/**
+ * Lands outbox batches. The (edge, stream, seq) ledger decides which records are new inside the
+ * transaction; only those are projected (events, readings to InfluxDB and rollups), so a batch
+ * sent twice changes nothing the second time. The answer is each stream's contiguous mark.
+ */
+export class IngestService {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly readings: ReadingSink,
+    private readonly now: () => number,
+  ) {}
+
+  async ingest(edgeId: string, farmId: string, batch: IngestBatch): Promise<IngestResult> {
+    return withTransaction(this.pool, async (client) => {
+      const inserted = await client.query<{ stream: string; seq: string }>(
+        `INSERT INTO ingest_record (edge_id, stream, seq, farm_id, device_ts)
+           SELECT $1, r.stream, r.seq, $2, r.ts FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS r(stream, seq, ts)
+           ORDER BY 2, 3
+         ON CONFLICT (edge_id, stream, seq) DO NOTHING RETURNING stream, seq`,
+        [edgeId, farmId, batch.records.map((r) => r.stream), batch.records.map((r) => r.seq), batch.records.map((r) => r.ts)],
+      );
+      const fresh = new Set(inserted.rows.map((row) => `${row.stream}:${row.seq}`));
+      const seen = new Set<string>();
+      const newRecords = batch.records.filter((r) => {
+        const key = `${r.stream}:${r.seq}`;
+        if (!fresh.has(key) || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      const readings: Reading[] = [];
+      const rejections: Array<{ record: IngestRecord; reason: string }> = [];
+      for (const record of newRecords) {
+        const reason = await this.project(client, edgeId, farmId, record, readings);
+        if (reason) rejections.push({ record, reason });
+      }
+      for (const { record, reason } of rejections) {
+        await client.query('UPDATE ingest_record SET rejected_reason = $4 WHERE edge_id = $1 AND stream = $2 AND seq = $3', [
+          edgeId,
+          record.stream,
+          record.seq,
+          reason.slice(0, 1000),
+        ]);
+      }
+      if (readings.length > 0) {
+        // Raw readings must be in InfluxDB before the ledger commits, or an ack could cover a reading that was never stored.
+        this.readings.write(farmId, readings);
+        await this.readings.flush();
+        await upsertRollups(client, farmId, readings);
+      }
+      const streams = [...new Set(batch.records.map((r) => r.stream))];
+      const ackedThrough = await this.advance(client, edgeId, streams);
+      return { ackedThrough, accepted: newRecords.length - rejections.length, duplicates: batch.records.length - newRecords.length, rejected: rejections.length };
+    });
+  }
+
+  /** The contiguous marks of every stream of an edge (status, resumption after a restart). */
+  async acked(edgeId: string): Promise<IngestAck['ackedThrough']> {
+    const { rows } = await this.pool.query<{ stream: OutboxStream; acked_through: string }>(
+      'SELECT stream, acked_through FROM ingest_progress WHERE edge_id = $1',
+      [edgeId],
+    );
+    return Object.fromEntries(rows.map((row) => [row.stream, Number(row.acked_through)]));
+  }
+
+  // Returns why the record is unusable, or undefined once it is stored.
+  private async project(client: pg.PoolClient, edgeId: string, farmId: string, record: IngestRecord, readings: Reading[]): Promise<string | undefined> {
+    if (record.stream === 'critical' || record.stream === 'events') {
+      const parsed = EventSchema.safeParse(record.payload);
+      if (!parsed.success) return `not an event: ${parsed.error.message}`;
+      if (parsed.data.farmId !== farmId) return 'event of another farm';
+      await client.query(
+        `INSERT INTO farm_event (farm_id, id, type, ts, body, edge_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (farm_id, id) DO NOTHING`,
+        [farmId, parsed.data.id, parsed.data.type, parsed.data.ts, JSON.stringify(record.payload), edgeId],
+      );
+      return undefined;
+    }
+    if (record.stream === 'readings') {
+      const parsed = ReadingBatchSchema.safeParse(record.payload);
+      if (!parsed.success) return `not a reading batch: ${parsed.error.message}`;
+      readings.push(...decodeReadingBatch(parsed.data));
+      return undefined;
+    }
+    const parsed = RollupSchema.safeParse(record.payload);
+    if (!parsed.success) return `not an aggregate: ${parsed.error.message}`;
+    const a = parsed.data;
+    await client.query(
+      `INSERT INTO edge_aggregate (farm_id, sensor_id, resolution, bucket_start, min, max, mean, count, failed_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (farm_id, sensor_id, resolution, bucket_start) DO UPDATE SET min = excluded.min, max = excluded.max,
+         mean = excluded.mean, count = excluded.count, failed_count = excluded.failed_count`,
+      [farmId, a.sensorId, a.resolution, a.bucketStart, a.min, a.max, a.mean, a.count, a.failedCount],
+    );
+    return undefined;
+  }
+
+  private async advance(client: pg.PoolClient, edgeId: string, streams: readonly string[]): Promise<IngestAck['ackedThrough']> {
+    const acked: IngestAck['ackedThrough'] = {};
+    for (const stream of OUTBOX_STREAMS.filter((s) => streams.includes(s))) {
+      await client.query('INSERT INTO ingest_progress (edge_id, stream) VALUES ($1, $2) ON CONFLICT DO NOTHING', [edgeId, stream]);
+      const { rows } = await client.query<{ acked_through: string }>(
+        'SELECT acked_through FROM ingest_progress WHERE edge_id = $1 AND stream = $2 FOR UPDATE',
+        [edgeId, stream],
+      );
+      const current = Number(rows[0]!.acked_through);
+      const next = await client.query<{ seq: string }>(
+        'SELECT seq FROM ingest_record WHERE edge_id = $1 AND stream = $2 AND seq > $3 ORDER BY seq LIMIT 100000',
+        [edgeId, stream, current],
+      );
+      const mark = advanceContiguous(current, next.rows.map((row) => Number(row.seq)));
+      if (mark !== current) await client.query('UPDATE ingest_progress SET acked_through = $3 WHERE edge_id = $1 AND stream = $2', [edgeId, stream, mark]);
+      acked[stream] = mark;
+    }
+    return acked;
+  }
+}
