@@ -1,7 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { services } from '../../../test/support/services.js';
+import { inject } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    services: Record<string, string>;
+  }
+}
+
+/** What scripts/test-services.sh started (the same data as test/support/services.ts, which lies outside this project). */
+export function services(): Record<string, string> {
+  return inject('services');
+}
 
 /** A fresh, migrated database for one test file; `drop()` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool; drop: () => Promise<void> }> {
