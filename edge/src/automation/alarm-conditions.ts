@@ -110,7 +110,8 @@ export function collectAlarmConditions(
       active: coop.expectsTemperature && t === null,
       severity: 'critical',
       message: `${coop.coopName}: no trusted temperature; heaters off, minimum ventilation running`,
-      delayMs: 0,
+      // The heaters are already safe; the delay spares a start-up before the first reading.
+      delayMs: settings.sensorFailureDelaySeconds * 1000,
     });
     for (const sensor of coop.sensors) {
       out.push({
