@@ -9,6 +9,11 @@ export interface ClimateOutputMemory {
   changedAt: number;
   /** After a max-run cut the output stays off until then. */
   cutUntil: number | null;
+  /**
+   * Whether its heating or cooling stage is calling (hysteresis state). Kept apart from `on`: a
+   * fan ON for minimum ventilation is not cooling, and a heater paused by the interlock still calls.
+   */
+  demand: boolean;
 }
 
 /** Per-coop climate bookkeeping, keyed by output id. */
@@ -100,7 +105,7 @@ export function evaluateClimate(input: ClimateInput, previous: ClimateMemory): C
   const memory: ClimateMemory = { outputs: { ...previous.outputs }, humid: previous.humid };
   const wakeups: number[] = [];
   const name = (id: string): string => input.outputNames?.[id] ?? id;
-  const mem = (id: string): ClimateOutputMemory => memory.outputs[id] ?? { on: false, changedAt: Number.NEGATIVE_INFINITY, cutUntil: null };
+  const mem = (id: string): ClimateOutputMemory => memory.outputs[id] ?? { on: false, changedAt: Number.NEGATIVE_INFINITY, cutUntil: null, demand: false };
   const stamp = (when: number): string => formatLocalTime(when, input.zone);
   const ruleTag = `rule '${rule.name}'`;
 
@@ -111,8 +116,9 @@ export function evaluateClimate(input: ClimateInput, previous: ClimateMemory): C
 
   const decisions = new Map<string, ClimateDecision>();
   /** Applies minimum ON/OFF times, max run and records the decision. */
-  const settle = (id: string, want: boolean, cause: ClimateCause, detail: string, opts: { exemptMinTimes?: boolean; safety?: boolean } = {}): void => {
+  const settle = (id: string, want: boolean, cause: ClimateCause, detail: string, opts: { exemptMinTimes?: boolean; safety?: boolean; demand?: boolean } = {}): void => {
     const m = mem(id);
+    const demand = opts.demand ?? false;
     let on = want;
     let finalCause = cause;
     let text = detail;
@@ -140,12 +146,13 @@ export function evaluateClimate(input: ClimateInput, previous: ClimateMemory): C
         safety = true;
         text = `max run time of ${rule.maxRunSeconds} s reached`;
         const rest = Math.max(rule.minOffSeconds * 1000, MIN_CUT_REST_MS);
-        memory.outputs[id] = { on: false, changedAt: now, cutUntil: now + rest };
+        memory.outputs[id] = { on: false, changedAt: now, cutUntil: now + rest, demand };
         wakeups.push(now + rest);
       } else wakeups.push(limit);
     }
     const current = memory.outputs[id] ?? m;
-    if (current.on !== on) memory.outputs[id] = { on, changedAt: now, cutUntil: current.cutUntil };
+    if (current.on !== on) memory.outputs[id] = { on, changedAt: now, cutUntil: current.cutUntil, demand };
+    else if (current.demand !== demand) memory.outputs[id] = { ...current, demand };
     const since = memory.outputs[id]?.changedAt ?? now;
     const shownSince = Number.isFinite(since) ? `, since ${stamp(since)}` : '';
     decisions.set(id, {
@@ -183,14 +190,14 @@ export function evaluateClimate(input: ClimateInput, previous: ClimateMemory): C
     if (stage && policy.cooling) {
       const onAt = band.highC + stage.onAboveC;
       if (t === null) {
-        stageWant = mem(id).on;
+        stageWant = mem(id).demand;
         stageCause = 'emergency';
         stageText = `${where}: holding ventilation`;
       } else if (t > onAt) {
         stageWant = true;
         stageCause = 'cooling';
         stageText = `${where} > ${c(onAt)}`;
-      } else if (mem(id).on && t > onAt - h) {
+      } else if (mem(id).demand && t > onAt - h) {
         stageWant = true;
         stageCause = 'cooling';
         stageText = `${where}, above ${c(onAt - h)} (hysteresis)`;
@@ -201,7 +208,7 @@ export function evaluateClimate(input: ClimateInput, previous: ClimateMemory): C
       stageText = `house mode ${input.mode}: no cooling`;
       stageCause = 'mode';
     }
-    if (stageWant) settle(id, true, stageCause, stageText, { safety: stageCause === 'emergency' });
+    if (stageWant) settle(id, true, stageCause, stageText, { safety: stageCause === 'emergency', demand: true });
     else if (mvIds.has(id)) settle(id, mvOn, memory.humid ? 'humidity' : 'minimum_ventilation', `${where}, ${mvText}`, { exemptMinTimes: true });
     else settle(id, false, stageCause, stageText || `${where}`);
   }
@@ -214,12 +221,10 @@ export function evaluateClimate(input: ClimateInput, previous: ClimateMemory): C
       settle(id, false, 'mode', `house mode ${input.mode}: no heating`, { safety: true });
     } else if (t === null) {
       settle(id, false, 'emergency', `${where}: never heat without a reading (sensor-loss emergency)`, { safety: true });
-    } else if (anyFanOn) {
-      settle(id, false, 'interlock', `interlock: a fan of ${input.coopName} is on`, { safety: true });
-    } else if (t < onBelow) {
-      settle(id, true, 'heating', `${where} < ${c(onBelow)}`);
-    } else if (mem(id).on && t < onBelow + h) {
-      settle(id, true, 'heating', `${where}, below ${c(onBelow + h)} (hysteresis)`);
+    } else if (t < onBelow || (mem(id).demand && t < onBelow + h)) {
+      const detail = t < onBelow ? `${where} < ${c(onBelow)}` : `${where}, below ${c(onBelow + h)} (hysteresis)`;
+      if (anyFanOn) settle(id, false, 'interlock', `interlock: a fan of ${input.coopName} is on (${detail})`, { safety: true, demand: true });
+      else settle(id, true, 'heating', detail, { demand: true });
     } else {
       settle(id, false, 'idle', `${where} ≥ ${c(onBelow)}`);
     }

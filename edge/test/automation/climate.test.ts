@@ -116,7 +116,7 @@ describe('evaluateClimate: minimum ventilation, humidity and interlock', () => {
 
   it('pauses the heater while a minimum-ventilation fan runs (interlock)', () => {
     const cycleStart = Math.ceil(T0 / 300_000) * 300_000;
-    const r = evaluateClimate({ ...base, rule: mvRule, temperatureC: 25, now: cycleStart + 5_000 }, { outputs: { 'heater-1': { on: true, changedAt: T0 - 3_600_000, cutUntil: null } }, humid: false });
+    const r = evaluateClimate({ ...base, rule: mvRule, temperatureC: 25, now: cycleStart + 5_000 }, { outputs: { 'heater-1': { on: true, changedAt: T0 - 3_600_000, cutUntil: null, demand: true } }, humid: false });
     expect(on(r, 'fan-1')).toBe(true);
     expect(r.decisions.find((d) => d.outputId === 'heater-1')).toMatchObject({ on: false, cause: 'interlock' });
   });
@@ -134,7 +134,7 @@ describe('evaluateClimate: sensor-loss emergency', () => {
   it('keeps minimum ventilation at its minimum share and holds cooling fans as they were', () => {
     const mvRule = makeRule({ minimumVentilation: { outputIds: ['fan-2'], cycleSeconds: 600, minOnPercent: 20, maxOnPercent: 100, rampSpanC: 1 } });
     const cycleStart = Math.ceil(T0 / 600_000) * 600_000;
-    const memory: ClimateMemory = { outputs: { 'fan-1': { on: true, changedAt: T0 - 600_000, cutUntil: null } }, humid: false };
+    const memory: ClimateMemory = { outputs: { 'fan-1': { on: true, changedAt: T0 - 600_000, cutUntil: null, demand: true } }, humid: false };
     const early = evaluateClimate({ ...base, rule: mvRule, temperatureC: null, now: cycleStart + 60_000 }, memory);
     expect(on(early, 'fan-2')).toBe(true);
     expect(on(early, 'fan-1')).toBe(true);

@@ -28,6 +28,7 @@ export class SqliteAutomationStore implements AutomationStore {
         on: row.is_on === 1,
         changedAt: num(row.changed_at) ?? Number.NEGATIVE_INFINITY,
         cutUntil: num(row.cut_until),
+        demand: row.demand === 1,
       };
     }
     for (const row of this.db.prepare('SELECT * FROM automation_schedule_run').all() as Row[]) {
@@ -75,9 +76,9 @@ export class SqliteAutomationStore implements AutomationStore {
     this.db.transaction(() => {
       this.db.prepare('INSERT INTO automation_climate_coop (coop_id, humid) VALUES (?, ?) ON CONFLICT (coop_id) DO UPDATE SET humid = excluded.humid').run(coopId, memory.humid ? 1 : 0);
       this.db.prepare('DELETE FROM automation_climate_output WHERE coop_id = ?').run(coopId);
-      const insert = this.db.prepare('INSERT INTO automation_climate_output (coop_id, output_id, is_on, changed_at, cut_until) VALUES (?, ?, ?, ?, ?)');
+      const insert = this.db.prepare('INSERT INTO automation_climate_output (coop_id, output_id, is_on, changed_at, cut_until, demand) VALUES (?, ?, ?, ?, ?, ?)');
       for (const [outputId, m] of Object.entries(memory.outputs)) {
-        insert.run(coopId, outputId, m.on ? 1 : 0, Number.isFinite(m.changedAt) ? m.changedAt : null, m.cutUntil);
+        insert.run(coopId, outputId, m.on ? 1 : 0, Number.isFinite(m.changedAt) ? m.changedAt : null, m.cutUntil, m.demand ? 1 : 0);
       }
     })();
   }

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS automation_climate_output (
   is_on       INTEGER NOT NULL CHECK (is_on IN (0, 1)),
   changed_at  INTEGER,            -- NULL: never switched by the rule
   cut_until   INTEGER,            -- resting after a max-run cut until then
+  demand      INTEGER NOT NULL DEFAULT 0 CHECK (demand IN (0, 1)),  -- the stage is calling (hysteresis)
   PRIMARY KEY (coop_id, output_id)
 ) STRICT;
 
