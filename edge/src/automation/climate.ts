@@ -225,6 +225,9 @@ export function evaluateClimate(input: ClimateInput, previous: ClimateMemory): C
       const detail = t < onBelow ? `${where} < ${c(onBelow)}` : `${where}, below ${c(onBelow + h)} (hysteresis)`;
       if (anyFanOn) settle(id, false, 'interlock', `interlock: a fan of ${input.coopName} is on (${detail})`, { safety: true, demand: true });
       else settle(id, true, 'heating', detail, { demand: true });
+    } else if (anyFanOn && mem(id).on) {
+      // Not calling any more, but still on within its minimum ON time: a running fan cuts it now.
+      settle(id, false, 'interlock', `interlock: a fan of ${input.coopName} is on`, { safety: true });
     } else {
       settle(id, false, 'idle', `${where} ≥ ${c(onBelow)}`);
     }
