@@ -162,10 +162,29 @@ export function locateInRun(schedule: Schedule, zone: string, trigger: number, a
  * applies, and a new trigger restarts the program (a re-trigger restarts a running sequence).
  */
 export function locateSegment(schedule: Schedule, zone: string, at: number): RunSegment & { trigger: number | null } {
-  const trigger = findLatestTrigger(schedule, at, zone);
-  const next = findNextTrigger(schedule, at, zone);
+  const { trigger, next } = findTriggerInterval(schedule, zone, at);
   if (trigger === null) return { on: false, start: Number.NEGATIVE_INFINITY, end: next, label: 'not started', trigger };
   const segment = locateInRun(schedule, zone, trigger, at);
   const end = segment.end === null ? next : next === null ? segment.end : Math.min(segment.end, next);
   return { ...segment, end, trigger };
+}
+
+/** Recently found trigger intervals per schedule: cron look-ups cost ~100 µs, and evaluations repeat. */
+const intervals = new WeakMap<Schedule, Array<{ zone: string; trigger: number; next: number }>>();
+const INTERVALS_KEPT = 8;
+
+/** The triggers around `at`: the latest at or before it and the first after it. */
+function findTriggerInterval(schedule: Schedule, zone: string, at: number): { trigger: number | null; next: number | null } {
+  let known = intervals.get(schedule);
+  const hit = known?.find((k) => k.zone === zone && k.trigger <= at && at < k.next);
+  if (hit) return hit;
+  const trigger = findLatestTrigger(schedule, at, zone);
+  const next = findNextTrigger(schedule, at, zone);
+  // Only closed intervals are cached: an open end may be a search limit, not the truth.
+  if (trigger !== null && next !== null) {
+    if (!known) intervals.set(schedule, (known = []));
+    known.unshift({ zone, trigger, next });
+    known.length = Math.min(known.length, INTERVALS_KEPT);
+  }
+  return { trigger, next };
 }

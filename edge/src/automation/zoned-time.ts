@@ -35,31 +35,50 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Splits an instant into the local date and time of `zone`. */
-export function getLocalParts(at: number, zone: string): LocalParts {
+/** Asks Intl for the offset: exact, but slow (a few microseconds), so results are cached below. */
+function readZoneOffset(at: number, zone: string): number {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(at)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
   }
-  const year = fields.year!;
-  const month = fields.month!;
-  const day = fields.day!;
-  return {
-    year,
-    month,
-    day,
-    hour: fields.hour!,
-    minute: fields.minute!,
-    second: fields.second!,
-    weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
-  };
+  const asUtc = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
+  return asUtc - Math.floor(at / 1000) * 1000;
 }
+
+/** Zones change offset only on quarter-hour boundaries (all of them since 1980), so one lookup per quarter hour. */
+const QUARTER_HOUR = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
+const CACHE_LIMIT = 50_000;
 
 /** The zone's offset from UTC at an instant, in milliseconds (Phnom Penh: +7 h). */
 export function getZoneOffset(at: number, zone: string): number {
-  const p = getLocalParts(at, zone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(at / 1000) * 1000;
+  let cache = offsetCache.get(zone);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(zone, cache);
+  }
+  const bucket = Math.floor(at / QUARTER_HOUR);
+  let offset = cache.get(bucket);
+  if (offset === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    offset = readZoneOffset(bucket * QUARTER_HOUR, zone);
+    cache.set(bucket, offset);
+  }
+  return offset;
+}
+
+/** Splits an instant into the local date and time of `zone`. */
+export function getLocalParts(at: number, zone: string): LocalParts {
+  const local = new Date(at + getZoneOffset(at, zone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    weekday: local.getUTCDay(),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { RoleSchema, TokkatotError, UsernameSchema, NameSchema, type Role } from '@tokkatot/shared';
+import { NameSchema, RoleSchema, TokkatotError, UsernameSchema, parseOrThrow, type Role } from '@tokkatot/shared';
 import { backupsDir, createBackup, listBackups, restoreBackup } from '../backup/backup-service.js';
 import { loadConfig, type EdgeConfig } from '../config/index.js';
 import { createEdge, databasePath, type Edge } from '../edge.js';
@@ -68,9 +68,9 @@ export interface UserAddOptions {
 }
 
 export async function runUserAdd(context: CliContext, options: UserAddOptions, io: CliIo): Promise<void> {
-  const username = UsernameSchema.parse(options.username);
+  const username = parseOrThrow(UsernameSchema, options.username, '--username');
   const role = parseRole(options.role);
-  const displayName = NameSchema.parse(options.displayName ?? username);
+  const displayName = parseOrThrow(NameSchema, options.displayName ?? username, '--display-name');
   const password = checkPassword(await io.readPassword(`Password for ${username}`));
   await withEdge(context, async (edge) => {
     const user = edge.auth.needsOwner() && role === 'owner'
@@ -81,7 +81,7 @@ export async function runUserAdd(context: CliContext, options: UserAddOptions, i
 }
 
 export async function runUserReset(context: CliContext, usernameInput: string, io: CliIo): Promise<void> {
-  const username = UsernameSchema.parse(usernameInput);
+  const username = parseOrThrow(UsernameSchema, usernameInput, 'the user name');
   await withEdge(context, async (edge) => {
     const user = edge.auth.findUserByName(username);
     if (!user) throw new TokkatotError('NOT_FOUND', `No user "${username}".`);

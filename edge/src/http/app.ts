@@ -46,6 +46,8 @@ export async function buildApp(edge: Edge, options: AppOptions = {}): Promise<Ed
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: edge.config.http.bodyLimitBytes,
     exposeHeadRoutes: false,
+    // On shutdown, end kept-alive and streaming connections instead of waiting for clients.
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

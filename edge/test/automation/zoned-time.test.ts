@@ -26,3 +26,15 @@ describe('zoned time', () => {
     expect(formatLocalTime(Date.parse('2026-03-10T07:02:30Z'), 'Asia/Phnom_Penh')).toBe('14:02:30');
   });
 });
+
+describe('zone offsets (cached per quarter hour)', () => {
+  it('agree with Intl at every quarter hour across a year in zones with and without DST', () => {
+    for (const zone of ['Asia/Phnom_Penh', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata']) {
+      const fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 6 * 3_600_000 + 7 * 60_000) {
+        const p = getLocalParts(t, zone);
+        expect(fmt.format(t)).toBe(`${p.month}/${p.day}/${p.year}, ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`);
+      }
+    }
+  });
+});

@@ -7,6 +7,13 @@ export type CommandOutcome = 'executed' | 'expired' | 'rejected' | 'failed';
 export class CommandLedger {
   constructor(private readonly db: Database.Database) {}
 
+  /** Every decision, oldest first (status, tests). */
+  list(): Array<{ id: string; outcome: CommandOutcome; detail: string; decidedAt: number }> {
+    return (this.db.prepare('SELECT id, outcome, detail, decided_at FROM sync_command_ledger ORDER BY decided_at, id').all() as Array<{ id: string; outcome: CommandOutcome; detail: string; decided_at: number }>).map(
+      (row) => ({ id: row.id, outcome: row.outcome, detail: row.detail, decidedAt: row.decided_at }),
+    );
+  }
+
   has(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM sync_command_ledger WHERE id = ?').get(id) !== undefined;
   }

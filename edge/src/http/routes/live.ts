@@ -11,7 +11,7 @@ const HEARTBEAT_MS = 15_000;
  */
 export function registerLiveRoutes(app: ZodApp, edge: Edge): void {
   const open = new Set<() => void>();
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const close of [...open]) close();
   });
 
@@ -46,7 +46,7 @@ export function registerLiveRoutes(app: ZodApp, edge: Edge): void {
         if (!raw.writableEnded) raw.end();
       };
       open.add(close);
-      request.raw.on('close', close);
+      raw.on('close', close);
     },
   );
 }
