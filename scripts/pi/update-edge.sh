@@ -43,6 +43,7 @@ while [ "$#" -gt 0 ]; do
   esac
 done
 [ -n "$ACTION" ] || { usage >&2; die "say --from DIR, --rollback or --status"; }
+if [ "$ACTION" = update ] && [ ! -d "$SOURCE" ]; then die "release source $SOURCE is not a folder"; fi
 [[ "$HEALTH_TIMEOUT" =~ ^[0-9]+$ ]] || die "--health-timeout must be whole seconds, got '$HEALTH_TIMEOUT'"
 if prefix_mode; then ROOT=$(cd "$ROOT" && pwd); else [ "$(id -u)" -eq 0 ] || die "run as root"; fi
 
@@ -83,9 +84,10 @@ update() {
   local new old old_previous
   old=$(linked_release current)
   old_previous=$(linked_release previous)
-  new=$(install_release "$SOURCE")
+  # `update || status=$?` turns off errexit inside this function: check each step by hand.
+  new=$(install_release "$SOURCE") || return 1
   if [ "$new" = "$old" ]; then log "release $new is already current"; return 0; fi
-  activate_release "$new"
+  activate_release "$new" || return 1
   restart
   if healthy; then
     prune_releases
