@@ -2,10 +2,10 @@ import type { Event, Reading } from '@tokkatot/shared';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ALARM_SETTINGS } from '../../src/automation/alarm-conditions.js';
-import { AutomationEngine } from '../../src/automation/automation-engine.js';
+import { AutomationConfigError, AutomationEngine } from '../../src/automation/automation-engine.js';
 import { MemoryAutomationStore, type AutomationStore } from '../../src/automation/automation-store.js';
 import type { FarmAutomationConfig } from '../../src/automation/farm-config.js';
-import { FakeClock, feederSchedule, makeFlock, makeRule, pp } from './fixtures.js';
+import { FakeClock, feederSchedule, makeFlock, makeRule, makeSchedule, pp } from './fixtures.js';
 
 const PP = 'Asia/Phnom_Penh';
 
@@ -275,5 +275,53 @@ describe('AutomationEngine properties', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('AutomationEngine: configuration', () => {
+  it('refuses a configuration with a bad cron, an unknown output or a foreign coop, keeping the old one', () => {
+    const clock = new FakeClock(pp('2026-03-10T06:01:00'));
+    const h = start(new Harness(clock));
+    const bad = farmConfig({ schedules: [feederSchedule({ outputId: 'ghost-1' }), makeSchedule({ id: 'c', type: 'cron', cron: '61 * * * *', action: { autoOffSeconds: 5 } })] });
+    bad.coops[0]!.climate = makeRule({ heaterStages: [{ outputId: 'fan-2', onBelowC: 0 }], fanStages: [] });
+    let error: unknown;
+    try {
+      h.engine.updateConfig(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AutomationConfigError);
+    expect((error as AutomationConfigError).code).toBe('AUTOMATION_CONFIG_INVALID');
+    expect((error as AutomationConfigError).problems).toEqual([
+      'schedule sched-1 drives unknown output ghost-1',
+      'schedule c: invalid cron expression "61 * * * *": CronPattern: Invalid value for minute: 61',
+      'heater stage fan-2 is not a heater',
+    ]);
+    expect(h.state('feeder-1')).toBe('on');
+  });
+
+  it('recomputes at once on a configuration change and explains every output', () => {
+    const clock = new FakeClock(pp('2026-03-10T06:01:00'));
+    const h = start(new Harness(clock));
+    expect(h.state('feeder-1')).toBe('on');
+    h.engine.updateConfig(farmConfig({ schedules: [feederSchedule({ enabled: false })] }));
+    expect(h.engine.explain('feeder-1')).toMatchObject({ state: 'off', source: 'schedule' });
+    for (const d of h.engine.getDecisions()) {
+      expect(d.reason.length).toBeGreaterThan(10);
+      expect(d.explanation.filter((l) => l.startsWith('▶'))).toHaveLength(1);
+    }
+  });
+
+  it('keeps an output on while any of two overlapping schedules is on', () => {
+    const clock = new FakeClock(pp('2026-03-10T05:00:00'));
+    const config = farmConfig({
+      schedules: [feederSchedule(), makeSchedule({ id: 'sched-2', name: 'Extra', type: 'cron', cron: '5 6 * * *', action: { autoOffSeconds: 600 } })],
+    });
+    const h = start(new Harness(clock, new MemoryAutomationStore(), config));
+    clock.advanceTo(pp('2026-03-10T07:00:00'));
+    expect(h.changes('feeder-1').slice(1).map((c) => [new Date(c.at).toISOString(), c.state])).toEqual([
+      ['2026-03-09T23:00:00.000Z', 'on'],
+      ['2026-03-09T23:15:00.000Z', 'off'],
+    ]);
   });
 });

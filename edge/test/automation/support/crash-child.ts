@@ -16,7 +16,7 @@ const engine = new AutomationEngine(
   {
     farmId: 'farm-1',
     zone: 'Asia/Phnom_Penh',
-    coops: [],
+    coops: [{ id: 'coop-1', name: 'coop 1', flock: null, climate: null, temperatureSensors: [], humiditySensors: [], water: null }],
     outputs: [
       { id: 'feeder-1', name: 'feeder', kind: 'feeder', coopId: 'coop-1' },
       { id: 'fan-2', name: 'fan 2', kind: 'fan', coopId: 'coop-1' },
