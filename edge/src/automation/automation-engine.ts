@@ -5,6 +5,7 @@ import { applyCoopInterlock, arbitrateOutput, type ArbitratedOutput, type Manual
 import type { AutomationState, AutomationStore } from './automation-store.js';
 import { evaluateCoop, type CoopEvaluation } from './coop-evaluation.js';
 import type { FarmAutomationConfig } from './farm-config.js';
+import { AUTOMATION_CONFIG_INVALID, checkFarmConfig } from './farm-config-check.js';
 import { evaluateSchedule, type ScheduleEvaluation } from './schedule.js';
 import { planScheduleCatchUp } from './schedule-catch-up.js';
 
@@ -26,6 +27,19 @@ export interface AutomationListeners {
   outputDecided?(decision: OutputDecision): void;
   /** An event for the farm's log (output_changed, alarm_*, node_fault for excluded sensors). */
   eventRecorded?(event: Event): void;
+}
+
+/** Thrown for a configuration the engine refuses; `code` is for the HTTP error registry. */
+export class AutomationConfigError extends Error {
+  readonly code = AUTOMATION_CONFIG_INVALID;
+  constructor(readonly problems: string[]) {
+    super(`automation configuration refused: ${problems.join('; ')}`);
+  }
+}
+
+function assertFarmConfig(config: FarmAutomationConfig): void {
+  const problems = checkFarmConfig(config);
+  if (problems.length) throw new AutomationConfigError(problems);
 }
 
 /** The longest the single timer sleeps: a recheck horizon, and below setTimeout's 24.8-day limit. */
@@ -64,6 +78,7 @@ export class AutomationEngine {
   /** Loads durable state, applies the catch-up rule for runs missed while off, and evaluates. */
   start(): void {
     if (this.running) return;
+    assertFarmConfig(this.config);
     this.running = true;
     this.state = this.store.load();
     const now = this.clock.now();
@@ -126,8 +141,9 @@ export class AutomationEngine {
     this.recompute();
   }
 
-  /** Replaces the configuration (a schedule, rule or flock was edited). */
+  /** Replaces the configuration (a schedule, rule or flock was edited); a bad one is refused whole. */
   updateConfig(config: FarmAutomationConfig): void {
+    assertFarmConfig(config);
     this.config = config;
     this.recompute();
   }
@@ -230,8 +246,9 @@ export class AutomationEngine {
         this.store.saveOverride(output.id, null);
       } else if (override) wakeups.push(override.until);
       const coop = this.coops.get(output.coopId);
-      const schedules = config.schedules.filter((s) => s.outputId === output.id && s.enabled);
-      const replay = schedules.map((s) => state.schedules[s.id]?.replay).find((r) => r && r.end > now) ?? null;
+      // Disabled schedules stay in the explanation ("schedule 'x' disabled").
+      const schedules = config.schedules.filter((s) => s.outputId === output.id);
+      const replay = schedules.filter((s) => s.enabled).map((s) => state.schedules[s.id]?.replay).find((r) => r && r.end > now) ?? null;
       decided.push(
         arbitrateOutput({
           output,

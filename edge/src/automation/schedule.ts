@@ -1,5 +1,5 @@
 import type { Schedule } from '@tokkatot/shared';
-import { locateSegment } from './schedule-run.js';
+import { locateSegment, parseCron } from './schedule-run.js';
 import { formatLocalTime } from './zoned-time.js';
 
 /** The farm's zone when none is configured. */
@@ -33,6 +33,8 @@ export function evaluateSchedule(schedule: Schedule, now: number, zone: string =
   if (!schedule.enabled) {
     return { state: 'off', reason: `schedule '${schedule.name}' disabled`, since: null, nextTransitionAt: null, triggerAt: null };
   }
+  const invalid = checkSchedule(schedule, zone);
+  if (invalid) return { state: 'off', reason: `schedule '${schedule.name}' not run: ${invalid}`, since: null, nextTransitionAt: null, triggerAt: null };
   const here = locateSegment(schedule, zone, now);
   let end = here.end;
   for (let i = 0; i < MERGE_LIMIT && end !== null; i++) {
@@ -62,5 +64,21 @@ export function evaluateSchedule(schedule: Schedule, now: number, zone: string =
   return { state, reason, since: start, nextTransitionAt: end, triggerAt: here.trigger };
 }
 
-/** Validates what zod cannot: a cron expression croner accepts. Returns an error message or null. */
-export { parseCron } from './schedule-run.js';
+/**
+ * What zod cannot check: a cron expression croner accepts, in a zone this runtime knows. Returns
+ * a readable message, or null when the schedule can run.
+ */
+export function checkSchedule(schedule: Schedule, zone: string): string | null {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    return `unknown time zone "${zone}"`;
+  }
+  if (schedule.type !== 'cron') return null;
+  try {
+    parseCron(schedule.cron, zone);
+    return null;
+  } catch (error) {
+    return `invalid cron expression "${schedule.cron}": ${(error as Error).message}`;
+  }
+}

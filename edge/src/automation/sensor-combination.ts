@@ -50,7 +50,10 @@ export function combineReadings(
     if (!reading) excluded.push({ sensorId, cause: 'missing', detail: 'no reading yet' });
     else if (reading.status === 'failed') excluded.push({ sensorId, cause: 'failed', detail: `read failed (${reading.failure})` });
     else if (!Number.isFinite(reading.value)) excluded.push({ sensorId, cause: 'failed', detail: 'not a number' });
-    else if (now - reading.ts > config.staleAfterMs) {
+    else if (reading.ts - now > config.staleAfterMs) {
+      // Stamped far ahead of the clock (the clock was set back): its age cannot be trusted.
+      excluded.push({ sensorId, cause: 'stale', detail: 'stamped in the future' });
+    } else if (now - reading.ts > config.staleAfterMs) {
       excluded.push({ sensorId, cause: 'stale', detail: `last reading ${Math.round((now - reading.ts) / 1000)} s old` });
     } else fresh.push({ sensorId, value: reading.value, ts: reading.ts });
   }
