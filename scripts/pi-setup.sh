@@ -162,6 +162,10 @@ install_tools() {
     put_file "$INSTALL_DIR/bin/$file" 755 < "$HERE/pi/$file"
   done
   render "$HERE/pi/templates/tokkatot-cli" CONFIG_DIR INSTALL_DIR | put_file /usr/local/bin/tokkatot 755
+  put_dir "$INSTALL_DIR/backup" 755
+  for file in lib.sh edge-sqlite-backup.sh; do
+    put_file "$INSTALL_DIR/backup/$file" 755 < "$HERE/backup/$file"
+  done
   # A new supervisor takes effect only after a restart.
   [ "$CHANGED" = 0 ] || CHANGED_EDGE=1
 }
@@ -245,6 +249,25 @@ configure_edge_service() {
   enable_unit tokkatot-edge.service
 }
 
+configure_backup() {
+  step "edge backup"
+  CHANGED=0
+  # Holds the Spaces key: created once, owned by root, readable by the service user only.
+  if [ ! -f "$(target "$CONFIG_DIR/backup.env")" ]; then
+    render "$HERE/pi/templates/backup.env" DATA_DIR | put_file "$CONFIG_DIR/backup.env" 640
+  fi
+  set_owner "root:$SERVICE_USER" "$CONFIG_DIR/backup.env"
+  render "$HERE/pi/templates/tokkatot-backup.service" SERVICE_USER CONFIG_DIR INSTALL_DIR | put_file /etc/systemd/system/tokkatot-backup.service 644
+  put_file /etc/systemd/system/tokkatot-backup.timer 644 < "$HERE/pi/templates/tokkatot-backup.timer"
+  enable_unit tokkatot-backup.timer
+  if [ "$CHANGED" = 1 ]; then run_host systemctl daemon-reload; run_host systemctl restart tokkatot-backup.timer; fi
+  if ! grep -q '^EDGE_BACKUP_DESTINATION=.' "$(target "$CONFIG_DIR/backup.env")" 2>/dev/null; then
+    BACKUP_STATE="not configured: set EDGE_BACKUP_DESTINATION and the S3 key in $CONFIG_DIR/backup.env"
+  else BACKUP_STATE="daily at 03:00 to $(sed -n 's/^EDGE_BACKUP_DESTINATION=//p' "$(target "$CONFIG_DIR/backup.env")")"
+  fi
+  log "backup: $BACKUP_STATE"
+}
+
 configure_logs() {
   step "logs"
   CHANGED=0
@@ -318,6 +341,7 @@ status_summary() {
     "broker users" "$EDGE_MQTT_USER + ${NODE_COUNT:-0} node(s)" \
     "data folder" "$DATA_DIR" \
     "time sync" "${TIME_SYNC:-unknown}" \
+    "backup" "${BACKUP_STATE:-unknown}" \
     "firewall" "LAN only ($LAN_CIDRS): ssh, http $HTTP_PORT, mqtt 1883" \
     "LAN web app" "http://$address:$HTTP_PORT/" \
     "logs" "journalctl -u tokkatot-edge -f"
@@ -328,7 +352,9 @@ uninstall() {
   disable_unit tokkatot-edge.service
   disable_unit tokkatot-firewall.service
   local path
+  disable_unit tokkatot-backup.timer
   for path in /etc/systemd/system/tokkatot-edge.service /etc/systemd/system/tokkatot-firewall.service \
+      /etc/systemd/system/tokkatot-backup.service /etc/systemd/system/tokkatot-backup.timer \
       "$MOSQUITTO_DIR/conf.d/tokkatot.conf" "$MOSQUITTO_DIR/tokkatot.acl" "$MOSQUITTO_DIR/tokkatot.passwd" \
       /etc/logrotate.d/tokkatot /etc/systemd/journald.conf.d/tokkatot.conf /usr/local/bin/tokkatot \
       /etc/apt/sources.list.d/nodesource.list "$INSTALL_DIR"; do
@@ -358,6 +384,7 @@ main() {
   install_edge_release
   configure_mosquitto
   configure_edge_service
+  configure_backup
   configure_logs
   configure_firewall
   check_time_sync

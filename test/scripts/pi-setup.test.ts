@@ -41,6 +41,7 @@ describe('pi-setup.sh in root mode', () => {
         'unit-enable tokkatot-firewall.service',
         'unit-enable mosquitto.service',
         'unit-enable systemd-timesyncd.service',
+        'unit-enable tokkatot-backup.timer',
         'owner tokkatot:tokkatot /var/lib/tokkatot',
         'owner root:mosquitto /etc/mosquitto/tokkatot.passwd',
         expect.stringMatching(/^apt-install mosquitto .*nftables/),
@@ -81,6 +82,9 @@ describe('pi-setup.sh in root mode', () => {
     expect(nft).toContain('ip saddr @lan4 tcp dport 1883 accept');
     expect(nft).toContain('ip saddr @lan4 tcp dport 8080 accept');
     expect(read('etc/systemd/system/tokkatot-firewall.service')).toContain('ExecStart=/usr/sbin/nft -f /etc/tokkatot/nftables.nft');
+    expect(read('etc/systemd/system/tokkatot-backup.timer')).toContain('OnCalendar=*-*-* 03:00:00');
+    expect(mode('etc/tokkatot/backup.env')).toBe('640');
+    expect(first.stdout).toContain('backup: not configured: set EDGE_BACKUP_DESTINATION');
   });
 
   it('changes nothing and restarts nothing when run a second time', () => {
