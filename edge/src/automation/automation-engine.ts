@@ -229,6 +229,8 @@ export class AutomationEngine {
       const kept = state.schedules[schedule.id] ?? { lastRunStartAt: null, lastReplayedStart: null, replay: null };
       let next = kept;
       if (evaluation.state === 'on' && evaluation.since !== null && evaluation.since !== kept.lastRunStartAt) next = { ...next, lastRunStartAt: evaluation.since };
+      // First time this schedule is watched: runs before now were not ours to miss.
+      else if (kept.lastRunStartAt === null) next = { ...next, lastRunStartAt: now };
       if (next.replay && next.replay.end <= now) next = { ...next, replay: null };
       else if (next.replay) wakeups.push(next.replay.end);
       if (next !== kept) {

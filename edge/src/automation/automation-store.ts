@@ -4,7 +4,7 @@ import type { ClimateMemory } from './climate.js';
 
 /** Durable per-schedule bookkeeping for the catch-up rule. */
 export interface ScheduleBookkeeping {
-  /** Start of the latest ON period the engine saw begin. */
+  /** Start of the latest ON period the engine saw begin (or when it first watched the schedule). */
   lastRunStartAt: number | null;
   /** Planned start of the latest run replayed late (never replay it twice). */
   lastReplayedStart: number | null;

@@ -16,7 +16,8 @@ import { formatLocalTime } from './zoned-time.js';
  *    resumes in phase by itself), are skipped and reported.
  *
  * "Off" is known from durable bookkeeping: `lastRunStartAt` is the start of the latest ON period
- * the engine saw begin. Without it (first ever start) nothing is replayed.
+ * the engine saw begin, or the moment it first watched the schedule; ON periods starting later
+ * that it never saw were missed. Without it (very first start) nothing is replayed.
  */
 export interface CatchUpPlan {
   /** The late run to perform now, or null. */

@@ -212,3 +212,13 @@ describe('evaluateSchedule properties', () => {
     );
   });
 });
+
+describe('evaluateSchedule with input it cannot run', () => {
+  it('keeps an output off with the reason instead of throwing on a cron croner rejects', () => {
+    const bad = makeSchedule({ type: 'cron', cron: '99 * * * *', action: { autoOffSeconds: 60 } });
+    const e = evaluateSchedule(bad, pp('2026-03-10T06:00:00'), PP);
+    expect(e).toMatchObject({ state: 'off', nextTransitionAt: null });
+    expect(e.reason).toContain('invalid cron expression');
+    expect(evaluateSchedule(feederSchedule(), pp('2026-03-10T06:00:00'), 'Mars/Olympus').reason).toContain('unknown time zone');
+  });
+});

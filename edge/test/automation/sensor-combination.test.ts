@@ -58,3 +58,11 @@ describe('combineReadings', () => {
     );
   });
 });
+
+describe('combineReadings after the clock was set back', () => {
+  it('distrusts a reading stamped far in the future', () => {
+    const r = combineReadings(['a'], map(ok('a', 25, -120_000)), NOW, config);
+    expect(r.value).toBeNull();
+    expect(r.excluded[0]).toMatchObject({ cause: 'stale', detail: 'stamped in the future' });
+  });
+});
