@@ -1,4 +1,4 @@
-import type { Event, Reading } from '@tokkatot/shared';
+import { EventSchema, type Event, type Reading } from '@tokkatot/shared';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ALARM_SETTINGS } from '../../src/automation/alarm-conditions.js';
@@ -164,6 +164,7 @@ describe('AutomationEngine: climate, overrides and alarms', () => {
     const fanOn = h.changes('fan-1').filter((c) => c.state === 'on').map((c) => c.at);
     expect(fanOn).toEqual(expect.arrayContaining([pp('2026-03-10T14:10:00'), pp('2026-03-10T14:20:00')]));
     expect(h.changes('heater-1').filter((c) => c.at > pp('2026-03-10T14:06:00') && c.state === 'on')).toEqual([]);
+    for (const e of h.events) expect(() => EventSchema.parse(e)).not.toThrow();
   });
 
   it('excludes a sensor that reads a failed 0 °C-style value and keeps heating off it', () => {
@@ -215,6 +216,23 @@ describe('AutomationEngine: climate, overrides and alarms', () => {
     h.temp('w1', 2500);
     expect(h.alarms('alarm_cleared')).toEqual(['water_low']);
     expect(h.engine.getActiveAlarms()).toEqual([]);
+    for (const e of h.events) expect(() => EventSchema.parse(e)).not.toThrow();
+  });
+
+  it('sounds the siren for the scheduled alarm test and stops it by itself', () => {
+    const clock = new FakeClock(pp('2026-03-09T08:59:00')); // a Monday
+    const h = start(new Harness(clock, new MemoryAutomationStore(), farmConfig({ alarms: { ...DEFAULT_ALARM_SETTINGS, test: { cron: '0 9 * * 1', durationSeconds: 30 } } })));
+    h.temp('t1', 30);
+    h.temp('t2', 30);
+    expect(h.siren.at(-1)).toBe(false);
+    clock.advanceTo(pp('2026-03-09T09:00:00'));
+    h.temp('t1', 30);
+    h.temp('t2', 30);
+    expect(h.siren.at(-1)).toBe(true);
+    expect(h.alarms('alarm_raised')).toEqual(['alarm_test']);
+    clock.advanceTo(pp('2026-03-09T09:00:30'));
+    expect(h.siren.at(-1)).toBe(false);
+    expect(h.alarms('alarm_cleared')).toEqual(['alarm_test']);
   });
 
   it('raises node offline by the timer alone, and an output that does not confirm its command', () => {
