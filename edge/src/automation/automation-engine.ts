@@ -1,6 +1,7 @@
 import { newId, type Event, type Reading } from '@tokkatot/shared';
-import { collectAlarmConditions, type CoopAlarmSnapshot } from './alarm-conditions.js';
-import { acknowledgeAlarm, decideSiren, stepAlarm, type AlarmEvent, type AlarmTrack } from './alarm-lifecycle.js';
+import { collectAlarmConditions } from './alarm-conditions.js';
+import { acknowledgeAlarm, decideSiren, type AlarmEvent, type AlarmTrack } from './alarm-lifecycle.js';
+import { buildAlarmSnapshot, stepFarmAlarms } from './farm-alarms.js';
 import { applyCoopInterlock, arbitrateOutput, type ArbitratedOutput, type ManualOverride, type OutputDecision, type SafetyInput } from './arbitration.js';
 import type { AutomationState, AutomationStore } from './automation-store.js';
 import { evaluateCoop, type CoopEvaluation } from './coop-evaluation.js';
@@ -260,20 +261,20 @@ export class AutomationEngine {
           manual: state.overrides[output.id] ?? null,
           climate: coop?.decisions.get(output.id) ?? null,
           schedules: schedules.map((s) => ({ scheduleId: s.id, evaluation: this.scheduleEvaluations.get(s.id)! })),
-          schedulesBlockedBy: coop && !coop.policy.schedules ? `house mode ${config.coops.find((c) => c.id === output.coopId)?.flock?.houseMode}` : null,
+          schedulesBlockedBy: coop && !coop.policy.schedules ? `house mode ${coop.houseMode}` : null,
           catchUp: replay,
           defaultState: output.defaultState ?? 'off',
         }),
       );
     }
     decided = applyCoopInterlock(decided, outputs);
-    this.publishDecisions(decided, now);
+    this.publishDecisions(decided, outputs, now);
 
     this.stepAlarms(now, wakeups);
     this.arm(now, wakeups);
   }
 
-  private publishDecisions(decided: OutputDecision[], now: number): void {
+  private publishDecisions(decided: OutputDecision[], outputs: ReadonlyMap<string, ArbitratedOutput>, now: number): void {
     const next = new Map<string, OutputDecision & { changedAt: number }>();
     for (const d of decided) {
       const before = this.decisions.get(d.outputId);
@@ -281,7 +282,7 @@ export class AutomationEngine {
       next.set(d.outputId, { ...d, changedAt: changed ? now : before.changedAt });
       if (changed) {
         this.listeners.outputDecided?.(d);
-        this.record({ type: 'output_changed', coopId: this.config.outputs.find((o) => o.id === d.outputId)?.coopId ?? null, actorId: null, outputId: d.outputId, state: d.state, level: null, source: d.source, reason: d.reason.slice(0, 500) }, now);
+        this.record({ type: 'output_changed', coopId: outputs.get(d.outputId)?.coopId ?? null, actorId: null, outputId: d.outputId, state: d.state, level: null, source: d.source, reason: d.reason.slice(0, 500) }, now);
       }
     }
     this.decisions = next;
@@ -309,76 +310,21 @@ export class AutomationEngine {
   private stepAlarms(now: number, wakeups: number[]): void {
     const state = this.requireState();
     const { config } = this;
-    const coopSnapshots: CoopAlarmSnapshot[] = config.coops.map((coop) => {
-      const ev = this.coops.get(coop.id)!;
-      const excludedBy = new Map(ev.temperature.excluded.concat(ev.humidity.excluded).map((x) => [x.sensorId, x]));
-      return {
-        coopId: coop.id,
-        coopName: coop.name,
-        temperatureC: ev.temperature.value,
-        targetC: ev.targetC,
-        temperatureAlarms: ev.policy.temperatureAlarms,
-        expectsTemperature: coop.temperatureSensors.length > 0 && coop.climate !== null,
-        water: coop.water ? { value: ev.water, halfFullRaw: coop.water.halfFullRaw, sensorId: coop.water.sensorId } : null,
-        sensors: [...coop.temperatureSensors, ...coop.humiditySensors].map((s) => {
-          const x = excludedBy.get(s.id);
-          return { sensorId: s.id, name: s.name, excluded: x?.cause ?? null, detail: x?.detail ?? '' };
-        }),
-      };
-    });
-    const unconfirmed = [];
-    for (const [id, d] of this.decisions) {
-      const report = this.reported.get(id);
-      const output = config.outputs.find((o) => o.id === id)!;
-      if (report && report.on !== (d.state === 'on') && report.at <= now) {
-        unconfirmed.push({ outputId: id, name: output.name, coopId: output.coopId, commanded: d.state, since: Math.max(d.changedAt, report.at) });
-      }
-    }
-    const { conditions, nextEvaluationAt } = collectAlarmConditions(
-      { coops: coopSnapshots, nodes: config.nodes.map((n) => ({ ...n, lastSeenAt: this.nodeSeen.get(n.nodeId) ?? null })), unconfirmed },
-      config.alarms,
-      now,
-      config.zone,
-    );
+    const snapshot = buildAlarmSnapshot(config, this.coops, this.decisions, this.reported, this.nodeSeen, now);
+    const { conditions, nextEvaluationAt } = collectAlarmConditions(snapshot, config.alarms, now, config.zone);
     if (nextEvaluationAt !== null) wakeups.push(nextEvaluationAt);
-    const ctx = { farmId: config.farmId, now, newId: this.makeId };
-    const live = new Set<string>();
-    for (const condition of conditions) {
-      live.add(condition.key);
-      const before = state.alarms[condition.key];
-      if (!before && !condition.active) continue;
-      const result = stepAlarm(before, condition, ctx);
-      if (result.nextEvaluationAt !== null) wakeups.push(result.nextEvaluationAt);
-      this.keepTrack(result.track, before);
-      for (const e of result.events) this.listeners.eventRecorded?.(e);
-    }
-    // A condition that vanished from the configuration clears its alarm.
-    for (const [key, track] of Object.entries(state.alarms)) {
-      if (live.has(key)) continue;
-      const result = stepAlarm(track, { key, kind: track.kind, coopId: track.coopId, subjectId: track.subjectId, active: false, severity: 'warning', message: '', delayMs: 0, reminderMs: 0, siren: false }, ctx);
-      this.keepTrack(result.track, track);
-      for (const e of result.events) this.listeners.eventRecorded?.(e);
-    }
+    const step = stepFarmAlarms(state.alarms, conditions, { farmId: config.farmId, now, newId: this.makeId });
+    state.alarms = step.tracks;
+    for (const track of step.saved) this.store.saveAlarmTrack(track);
+    for (const key of step.deleted) this.store.deleteAlarmTrack(key);
+    for (const e of step.events) this.listeners.eventRecorded?.(e);
+    wakeups.push(...step.wakeups);
     const sound = decideSiren(Object.values(state.alarms), now, state.silence);
     if (state.silence && state.silence.until > now) wakeups.push(state.silence.until);
     if (sound !== this.sirenOn) {
       this.sirenOn = sound;
       this.siren.set(sound);
     }
-  }
-
-  private keepTrack(track: AlarmTrack, before: AlarmTrack | undefined): void {
-    const state = this.requireState();
-    if (track.activeSince === null && track.alarm === null) {
-      if (before) {
-        delete state.alarms[track.key];
-        this.store.deleteAlarmTrack(track.key);
-      }
-      return;
-    }
-    if (JSON.stringify(track) === JSON.stringify(before)) return;
-    state.alarms[track.key] = track;
-    this.store.saveAlarmTrack(track);
   }
 
   private arm(now: number, wakeups: number[]): void {

@@ -1,4 +1,4 @@
-import type { Reading } from '@tokkatot/shared';
+import type { HouseMode, Reading } from '@tokkatot/shared';
 import { evaluateClimate, createClimateMemory, type ClimateDecision, type ClimateMemory, type ClimateResult } from './climate.js';
 import type { CoopAutomationConfig, FarmAutomationConfig } from './farm-config.js';
 import { computeTargetTemperature, HOUSE_MODE_POLICIES, type ModePolicy } from './growth-day.js';
@@ -8,6 +8,7 @@ import { addDays, getLocalDate, toInstant } from './zoned-time.js';
 /** One coop evaluated at one instant. */
 export interface CoopEvaluation {
   coopId: string;
+  houseMode: HouseMode;
   policy: ModePolicy;
   temperature: CombinedReading;
   humidity: CombinedReading;
@@ -73,6 +74,7 @@ export function evaluateCoop(
   }
   return {
     coopId: coop.id,
+    houseMode: coop.flock?.houseMode ?? 'growing',
     policy,
     temperature,
     humidity,
