@@ -39,6 +39,9 @@ export function findManifestViolations(docs: Manifest[]): string[] {
         fail(`${id} container ${String(container['name'])} lacks CPU/memory requests and limits`);
       }
       if (container['securityContext']?.allowPrivilegeEscalation !== false) fail(`${id} container ${String(container['name'])} allows privilege escalation`);
+      // Node (tsx) needs a writable temp folder even when the image is read-only.
+      const mountsTmp = (container['volumeMounts'] ?? []).some((m: Manifest) => m['mountPath'] === '/tmp');
+      if (container['securityContext']?.readOnlyRootFilesystem === true && !mountsTmp) fail(`${id} container ${String(container['name'])} has a read-only root but no writable /tmp`);
       for (const env of container['env'] ?? []) {
         if (/SECRET|PASSWORD|_URL$|TOKEN|KEY/.test(String(env['name'])) && env['value'] !== undefined && !/^(s3|https?):\/\/[^@]*$/.test(String(env['value']))) {
           fail(`${id} sets ${String(env['name'])} inline; take it from a Secret`);

@@ -49,6 +49,7 @@ describe('findManifestViolations', () => {
     ['the RoleBinding', (d) => void d.splice(d.indexOf(find(d, 'RoleBinding', 'deployer')), 1), 'no RoleBinding is declared'],
     ['the HPA floor', (d) => void (find(d, 'HorizontalPodAutoscaler', 'api-server')['spec'].minReplicas = 1), 'the HorizontalPodAutoscaler lets api-server drop below 3 replicas'],
     ['the Secret reference', (d) => void (apiContainer(d).env = [{ name: 'JWT_SECRET', value: 'hunter2' }]), 'Deployment/api-server sets JWT_SECRET inline; take it from a Secret'],
+    ['the /tmp volume', (d) => void delete apiContainer(d).volumeMounts, 'Deployment/api-server container api-server has a read-only root but no writable /tmp'],
     ['non-root', (d) => void delete find(d, 'StatefulSet', 'influxdb')['spec'].template.spec.securityContext.runAsNonRoot, 'StatefulSet/influxdb does not require a non-root user'],
   ];
 

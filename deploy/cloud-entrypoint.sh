@@ -1,0 +1,16 @@
+#!/bin/sh
+# Entry point of the cloud image: the API server, a scheduled job, or the database backup.
+#   serve            the API (infra/k8s/api-server.yaml, docker-compose.yml)
+#   job NAME         one run of cloud/src/jobs/NAME.ts (the CronJobs)
+#   backup           scripts/backup/pg-backup.sh (the postgres-backup CronJob)
+set -eu
+cd /app/cloud
+case "${1:-serve}" in
+  serve) exec node --import tsx src/main.ts ;;
+  job)
+    name=${2:?job needs a name}
+    case $name in *[!a-z0-9-]*) echo "bad job name: $name" >&2; exit 2 ;; esac
+    exec node --import tsx "src/jobs/$name.ts" ;;
+  backup) exec /app/scripts/backup/pg-backup.sh ;;
+  *) echo "unknown command: $1 (serve | job NAME | backup)" >&2; exit 2 ;;
+esac
