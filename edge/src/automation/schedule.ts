@@ -64,15 +64,21 @@ export function evaluateSchedule(schedule: Schedule, now: number, zone: string =
   return { state, reason, since: start, nextTransitionAt: end, triggerAt: here.trigger };
 }
 
+/** Zones already checked: building a formatter costs more than a whole evaluation. */
+const knownZones = new Set<string>();
+
 /**
  * What zod cannot check: a cron expression croner accepts, in a zone this runtime knows. Returns
  * a readable message, or null when the schedule can run.
  */
 export function checkSchedule(schedule: Schedule, zone: string): string | null {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-  } catch {
-    return `unknown time zone "${zone}"`;
+  if (!knownZones.has(zone)) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      knownZones.add(zone);
+    } catch {
+      return `unknown time zone "${zone}"`;
+    }
   }
   if (schedule.type !== 'cron') return null;
   try {
