@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   const jwtSecret = process.env.JWT_SECRET;
   if (!databaseUrl || !jwtSecret) throw new Error('DATABASE_URL and JWT_SECRET must be set');
   const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  // An idle client dropped by Postgres (restart, failover) must not crash the process; the pool reconnects.
+  pool.on('error', (error) => process.stderr.write(`postgres idle client error: ${error.message}\n`));
   await migrate(pool);
   const readings: ReadingSink = process.env.INFLUX_URL
     ? new InfluxReadingSink({

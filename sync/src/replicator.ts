@@ -1,8 +1,8 @@
 import { newId } from '@tokkatot/shared';
 import { buildConflictAudit } from './conflict-audit.js';
-import type { ForkStore, MasterTransport } from './fork-store.js';
+import { TransportError, type ForkStore, type MasterTransport } from './fork-store.js';
 import { resolveConflict, type MergePolicy } from './merge.js';
-import { compareCheckpoints, type StreamMessage, ALL_COLLECTIONS } from './wire.js';
+import { ALL_COLLECTIONS, compareCheckpoints, type StreamMessage, type SyncCheckpoint } from './wire.js';
 
 export interface ReplicatorOptions {
   store: ForkStore;
@@ -18,6 +18,8 @@ export interface ReplicatorOptions {
   batchSize?: number;
   /** Safety net against a master that keeps answering with conflicts. */
   maxPushRounds?: number;
+  /** Loop protection: at most this many "resync required" restarts per collection per hour. */
+  maxResyncsPerHour?: number;
 }
 
 /** Counts from one sync pass, for status and tests. */
@@ -35,6 +37,7 @@ export interface SyncPassResult {
  */
 export class Replicator {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly resyncs = new Map<string, number[]>();
 
   constructor(private readonly options: ReplicatorOptions) {}
 
@@ -52,19 +55,20 @@ export class Replicator {
     });
   }
 
-  /** Applies one live-stream message: a page newer than our checkpoint, or a RESYNC. */
+  /** Acts on one live-stream message: a page newer than our checkpoint or a RESYNC both start a catch-up. */
   handleStreamMessage(message: StreamMessage): Promise<SyncPassResult | void> {
     if ('resync' in message) {
       if (message.collection === ALL_COLLECTIONS) return this.syncAll();
       return this.serialise(async () => ({ pulled: await this.pullCatchUp(message.collection), pushed: 0, conflicts: 0 }));
     }
     return this.serialise(async () => {
-      const { store } = this.options;
       if (!this.options.collections.includes(message.collection)) return;
-      const current = store.getCheckpoint(message.collection);
-      // An event at or behind our checkpoint was already covered by a pull: applying it could regress a document.
+      const current = this.options.store.getCheckpoint(message.collection);
+      // At or behind our checkpoint: a pull already covered it, and applying it could regress a document.
       if (current && compareCheckpoints(message.checkpoint, current) <= 0) return;
-      store.applyPull(message.collection, message.documents, message.checkpoint);
+      // Otherwise pull rather than apply: the stream may have started after writes we have not seen,
+      // and taking its checkpoint would skip them. A pull from our own checkpoint cannot.
+      return { pulled: await this.pullCatchUp(message.collection), pushed: 0, conflicts: 0 };
     });
   }
 
@@ -77,16 +81,31 @@ export class Replicator {
   }
 
   private async pullCatchUp(collection: string): Promise<number> {
-    const { store, transport } = this.options;
+    const { store } = this.options;
     const batchSize = this.options.batchSize ?? 100;
     let pulled = 0;
     for (;;) {
       const checkpoint = store.getCheckpoint(collection);
-      const page = await transport.pull(collection, checkpoint, batchSize);
+      const page = await this.pullPage(collection, checkpoint, batchSize);
       if (page.checkpoint) store.applyPull(collection, page.documents, page.checkpoint);
       pulled += page.documents.length;
       // A short page means caught up (RxDB's rule); the server returns full pages whenever more exists.
       if (page.documents.length < batchSize || !page.checkpoint) return pulled;
+    }
+  }
+
+  // A checkpoint older than the tombstone horizon: forget it and start from scratch, a bounded number of times.
+  private async pullPage(collection: string, checkpoint: SyncCheckpoint | undefined, batchSize: number) {
+    try {
+      return await this.options.transport.pull(collection, checkpoint, batchSize);
+    } catch (error) {
+      if (!(error instanceof TransportError) || error.status !== 410 || checkpoint === undefined) throw error;
+      const now = this.options.now();
+      const recent = (this.resyncs.get(collection) ?? []).filter((at) => now - at < 3_600_000);
+      if (recent.length >= (this.options.maxResyncsPerHour ?? 3)) throw error;
+      this.resyncs.set(collection, [...recent, now]);
+      this.options.store.resetCollection(collection);
+      return this.options.transport.pull(collection, undefined, batchSize);
     }
   }
 

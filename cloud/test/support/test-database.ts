@@ -27,6 +27,8 @@ export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 12 });
+  // DROP DATABASE ... WITH (FORCE) ends idle connections on purpose; that is not a test failure.
+  pool.on('error', () => undefined);
   await migrate(pool);
   return {
     url: url.toString(),

@@ -44,7 +44,7 @@ export class EdgePeerHandle {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.child.send({ id, op, ...args });
+      this.child.send({ id, op, args });
     });
   }
 

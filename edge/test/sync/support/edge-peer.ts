@@ -1,6 +1,6 @@
 /**
  * Our edge sync client in its own process, driven over IPC by tests (conformance in cloud/test,
- * kill -9 fault tests). Each request `{ id, op, ...args }` gets `{ id, ok, value | error }`.
+ * kill -9 fault tests). Each request `{ id, op, args }` gets `{ id, ok, value | error }`.
  * Executed commands are appended to `<dbPath>.executed` with fsync, so a test can count real
  * executions across kills.
  */
@@ -97,12 +97,13 @@ const ops: Record<string, (args: Record<string, unknown>) => unknown> = {
 };
 
 process.on('message', (raw) => {
-  const message = raw as { id: number; op: string } & Record<string, unknown>;
+  const message = raw as { id: number; op: string; args: Record<string, unknown> };
   const op = ops[message.op];
+  if (process.env.SYNC_DEBUG) process.stderr.write(`edge-peer <- ${message.op}\n`);
   Promise.resolve()
     .then(() => {
       if (!op) throw new Error(`unknown op ${message.op}`);
-      return op(message);
+      return op(message.args ?? {});
     })
     .then(
       (value) => process.send?.({ id: message.id, ok: true, value: value ?? null }),
@@ -114,3 +115,4 @@ process.on('disconnect', () => {
   void client?.stop().finally(() => process.exit(0));
 });
 process.send?.({ id: 0, ok: true, value: 'ready' });
+if (process.env.SYNC_DEBUG) setInterval(() => process.stderr.write(`edge-peer tick ${JSON.stringify(client?.status())}\n`), 1000).unref();
