@@ -9,6 +9,7 @@ export const REQUIRED_CRONJOBS: Record<string, string> = {
   'schedule-executor': '*/5 * * * *',
   'data-archival': '0 2 * * *',
   'postgres-backup': '0 2 * * *',
+  'influxdb-backup': '30 2 * * *',
 };
 
 const REQUIRED_KINDS = ['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount', 'ConfigMap'];
@@ -33,7 +34,7 @@ export function findManifestViolations(docs: Manifest[]): string[] {
     const pod = podSpecOf(doc);
     if (!pod) continue;
     if (pod['securityContext']?.runAsNonRoot !== true) fail(`${id} does not require a non-root user`);
-    for (const container of pod['containers'] ?? []) {
+    for (const container of [...(pod['initContainers'] ?? []), ...(pod['containers'] ?? [])]) {
       const resources = container['resources'] ?? {};
       if (!resources.requests?.cpu || !resources.requests?.memory || !resources.limits?.cpu || !resources.limits?.memory) {
         fail(`${id} container ${String(container['name'])} lacks CPU/memory requests and limits`);

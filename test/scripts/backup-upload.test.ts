@@ -86,3 +86,25 @@ describe('wal-archive.sh', () => {
     expect(result.stderr).toContain('unexpected WAL file name');
   });
 });
+
+describe('archive-upload.sh', () => {
+  it('packs a backup folder into one archive under a timestamped name', async () => {
+    const folder = join(work, 'influx-backup');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'shard-1.tar.gz'), 'shard');
+    writeFileSync(join(folder, 'manifest.json'), '{}');
+    const result = await run('bash', [script('archive-upload.sh'), folder, `file://${work}/influx`]);
+    expect(result.code, result.stderr).toBe(0);
+    const [archive] = readdirSync(join(work, 'influx'));
+    expect(archive).toMatch(/^\d{4}-\d{2}-\d{2}T\d{6}Z\.tar\.gz$/);
+    expect(execFileSync('tar', ['-tzf', join(work, 'influx', archive!)], { encoding: 'utf8' }).split('\n').sort()).toEqual(['', './', './manifest.json', './shard-1.tar.gz']);
+  });
+
+  it('refuses an empty folder, since an empty backup is a failed backup', async () => {
+    const empty = join(work, 'empty-backup');
+    mkdirSync(empty, { recursive: true });
+    const result = await run('bash', [script('archive-upload.sh'), empty, `file://${work}/influx`]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is empty: the backup produced nothing');
+  });
+});
