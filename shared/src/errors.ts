@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down.' },
   NOT_READY: { status: 503, message: 'The service is starting or a dependency is down.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration file is not valid.' },
+  AUTOMATION_CONFIG_INVALID: { status: 422, message: 'The automation settings are inconsistent; the previous settings stay in force.' },
   FRAME_CHECKSUM: { status: 400, message: 'A device frame failed its checksum.' },
   FRAME_MALFORMED: { status: 400, message: 'A device frame could not be decoded.' },
   RESYNC_REQUIRED: { status: 410, message: 'The checkpoint is too old; a full resync is required.' },

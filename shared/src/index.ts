@@ -4,3 +4,4 @@ export * from './hlc.js';
 export * from './ids.js';
 export * from './validation.js';
 export * from './domain/index.js';
+export * from './protocol/index.js';
