@@ -74,3 +74,28 @@ export function parseSettings(raw: Record<string, unknown>, base: StackSettings 
   if (parsed.minNodes > parsed.maxNodes) throw new Error(`infra settings: minNodes (${parsed.minNodes}) exceeds maxNodes (${parsed.maxNodes})`);
   return parsed;
 }
+
+/**
+ * Raw settings from string config values (Pulumi config): strings as they are, everything else
+ * as JSON. `get` answers for a key of the `tokkatot` namespace; `region` falls back to
+ * `digitalocean:region` through `getRegion`.
+ */
+export function readRawSettings(get: (key: string) => string | undefined, getRegion: () => string | undefined = () => undefined): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(SPEC_DEFAULTS) as Array<keyof StackSettings>) {
+    const text = get(key);
+    if (text === undefined) continue;
+    if (typeof SPEC_DEFAULTS[key] === 'string') {
+      raw[key] = text;
+      continue;
+    }
+    try {
+      raw[key] = JSON.parse(text);
+    } catch {
+      throw new Error(`infra setting "${key}" must be JSON (a number, true/false or a list of strings), got ${JSON.stringify(text)}`);
+    }
+  }
+  const region = getRegion();
+  if (raw['region'] === undefined && region) raw['region'] = region;
+  return raw;
+}
