@@ -1,5 +1,5 @@
 /**
- * Grafana dashboards as data. `npx tsx infra/scripts/write-dashboards.ts` renders them into
+ * Grafana dashboards as data. `npx tsx infra/scripts/write-monitoring.ts` renders them into
  * infra/monitoring/grafana/*.json; a test fails when the committed JSON differs from this source.
  */
 export interface PanelSpec {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dashboardFileName, DASHBOARDS, renderDashboard } from '../src/dashboards.js';
+import { renderPrometheusRule } from '../src/prometheus-rule.js';
 import { filesIn, INFRA, readYamlDocuments } from './yaml-files.js';
 
 const SPEC_METRICS = ['api_request_duration_seconds', 'api_request_total', 'api_errors_total', 'device_commands_queued', 'database_connections_active', 'cache_hit_ratio'];
@@ -46,6 +47,11 @@ describe('the Prometheus alert rules', () => {
     }
   });
 
+  it('are committed as the PrometheusRule the operator loads, in sync with alerts.yml', () => {
+    const committed = readYamlDocuments(new URL('monitoring/prometheus/prometheus-rule.yaml', INFRA))[0];
+    expect(committed, 'prometheus-rule.yaml is stale: run npx tsx infra/scripts/write-monitoring.ts').toEqual(renderPrometheusRule(readFileSync(RULES, 'utf8')));
+  });
+
   it('are rejected by promtool when an expression is broken, so the check above can fail', () => {
     const broken = join(scratch, 'broken.yml');
     writeFileSync(broken, readFileSync(RULES, 'utf8').replace('rate(api_errors_total[5m]) > 0.05', 'rate(api_errors_total[5m] > 0.05'));
@@ -58,8 +64,14 @@ describe('the Grafana dashboards', () => {
     expect(filesIn('monitoring/grafana', '.json')).toEqual(DASHBOARDS.map(dashboardFileName).sort());
     for (const spec of DASHBOARDS) {
       const committed = JSON.parse(readFileSync(new URL(`monitoring/grafana/${dashboardFileName(spec)}`, INFRA), 'utf8'));
-      expect(committed, `${dashboardFileName(spec)} is stale: run npx tsx infra/scripts/write-dashboards.ts`).toEqual(renderDashboard(spec));
+      expect(committed, `${dashboardFileName(spec)} is stale: run npx tsx infra/scripts/write-monitoring.ts`).toEqual(renderDashboard(spec));
     }
+  });
+
+  it('are all shipped by the monitoring kustomization', () => {
+    const kustomization = readYamlDocuments(new URL('monitoring/kustomization.yaml', INFRA))[0]!;
+    expect(kustomization['configMapGenerator'][0].files.map((f: string) => f.replace('grafana/', '')).sort()).toEqual(DASHBOARDS.map(dashboardFileName).sort());
+    expect(kustomization['resources']).toEqual(['prometheus/prometheus-rule.yaml']);
   });
 
   it('cover system, API, database, devices and business', () => {
