@@ -77,6 +77,7 @@ pattern readwrite tokkatot/+/node/%u/#
 ACL
   cat > "$m/mosquitto.conf" <<CONF
 per_listener_settings false
+set_tcp_nodelay true
 allow_anonymous false
 password_file $m/passwd
 acl_file $m/acl

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NodeConfigTemplate } from '../../src/devices/index.js';
+import { inject } from 'vitest';
+import type { DeviceEventMap, DeviceManager, NodeConfigTemplate } from '../../src/devices/index.js';
 
 /** A temp folder removed by the returned function. */
 export function makeTempDir(prefix = 'tokkatot-devices-'): { dir: string; remove: () => void } {
@@ -10,24 +11,24 @@ export function makeTempDir(prefix = 'tokkatot-devices-'): { dir: string; remove
 }
 
 /** Resolves with the first event payload the predicate accepts, or rejects naming what was awaited. */
-export function nextEvent<T extends unknown[]>(
-  emitter: { on(event: string, listener: (...args: T) => void): unknown; off(event: string, listener: (...args: T) => void): unknown },
-  event: string,
-  predicate: (...args: T) => boolean = () => true,
+export function nextEvent<K extends keyof DeviceEventMap>(
+  emitter: DeviceManager,
+  event: K,
+  predicate: (payload: DeviceEventMap[K][0]) => boolean = () => true,
   timeoutMs = 10_000,
-): Promise<T[0]> {
+): Promise<DeviceEventMap[K][0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      emitter.off(event, listener);
+      emitter.off(event, listener as never);
       reject(new Error(`no ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
-    const listener = (...args: T) => {
-      if (!predicate(...args)) return;
+    const listener = (payload: DeviceEventMap[K][0]) => {
+      if (!predicate(payload)) return;
       clearTimeout(timer);
-      emitter.off(event, listener);
-      resolve(args[0]);
+      emitter.off(event, listener as never);
+      resolve(payload);
     };
-    emitter.on(event, listener);
+    emitter.on(event, listener as never);
   });
 }
 
@@ -61,4 +62,17 @@ export function coopConfig(linkTimeoutMs = 2000): NodeConfigTemplate {
       { channel: 2, samplePeriodMs: 1000, offset: 0, scale: 1 },
     ],
   };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    services: Record<string, string>;
+  }
+}
+
+/** The Mosquitto started by scripts/test-services.sh; a test without it fails by name. */
+export function requireBrokerUrl(): string {
+  const services = inject('services');
+  if (!services.MQTT_URL) throw new Error(`Mosquitto is unavailable for this test: ${services.MQTT_ERROR ?? 'not started by scripts/test-services.sh'}`);
+  return services.MQTT_URL;
 }

@@ -1,0 +1,39 @@
+/*
+ * A coop in a tropical climate, simple enough to reason about: outside temperature and humidity
+ * follow the day, the heater heats, fans pull the inside towards the outside, birds add heat and
+ * moisture, the drinker tank drains with drinking and a float valve refills it.
+ */
+#ifndef TOKKATOT_SIM_COOP_MODEL_H
+#define TOKKATOT_SIM_COOP_MODEL_H
+
+#include <stdbool.h>
+
+typedef struct {
+  bool heater, fan, feeder, conveyor, water_pump;
+  int light_percent;
+} coop_actuators_t;
+
+typedef struct {
+  double time_s;        /* simulated seconds since midnight of day 0 */
+  double inside_c;      /* air temperature */
+  double humidity_pct;  /* relative humidity */
+  double water_raw;     /* drinker tank level, ADC counts 0–4095 */
+  bool refilling;       /* float valve open */
+  double feeder_on_s;   /* run-time totals */
+  double conveyor_on_s;
+  int birds;
+} coop_model_t;
+
+/** Starts the coop at the given time of day (hours), settled to the outside air. */
+void coop_model_init(coop_model_t *m, double start_hour, int birds);
+
+/** Outside temperature at a simulated time: 23 °C before dawn, 33 °C mid-afternoon. */
+double coop_outside_c(double time_s);
+
+/** Outside relative humidity: humid nights, drier afternoons. */
+double coop_outside_humidity(double time_s);
+
+/** Advances the coop by dt simulated seconds. */
+void coop_model_step(coop_model_t *m, const coop_actuators_t *a, double dt_s);
+
+#endif
