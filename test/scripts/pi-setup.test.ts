@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, s
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePiRoot, piSetup } from './support/pi-root.js';
-import type { RunResult } from './support/run.js';
+import { run, type RunResult } from './support/run.js';
 import { snapshotTree } from './support/tree.js';
 
 const pi = makePiRoot();
@@ -87,6 +87,21 @@ describe('pi-setup.sh in root mode', () => {
     expect(first.stdout).toContain('backup: not configured: set EDGE_BACKUP_DESTINATION');
   });
 
+  it('writes a LAN firewall that nft accepts in check mode (nothing is loaded), and nft would catch a broken one', async () => {
+    const nft = async (file: string) => {
+      const result = await run('nft', ['-c', '-f', file]).catch((error: Error) => {
+        throw new Error(`nft is missing (apt-get install -y nftables): ${error.message}`);
+      });
+      return result;
+    };
+    const good = await nft(at('etc/tokkatot/nftables.nft'));
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    const broken = join(pi.base, 'broken.nft');
+    writeFileSync(broken, read('etc/tokkatot/nftables.nft').replace('tcp dport 1883', 'tcp dporrt 1883'));
+    expect((await nft(broken)).code).not.toBe(0);
+  });
+
   it('changes nothing and restarts nothing when run a second time', () => {
     expect(second.code).toBe(0);
     expect(afterSecond).toEqual(afterFirst);
@@ -104,6 +119,20 @@ describe('pi-setup.sh in root mode', () => {
     expect(read('etc/tokkatot/mqtt/coop1-fan.password')).toBe(before);
     expect(read('etc/mosquitto/tokkatot.passwd')).toContain(`${hashBefore}\n`);
     expect(read('etc/tokkatot/nodes')).toBe('coop1-fan\ncoop1-sensor\ncoop2-heater\n');
+  });
+
+  it('writes nothing at all in a dry run on a fresh machine', async () => {
+    const fresh = makePiRoot();
+    try {
+      const before = snapshotTree(fresh.root);
+      const result = await piSetup(['--root', fresh.root, '--dry-run', '--release', fresh.release('1.0.0'), '--node', 'coop1-fan']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('would write: /etc/systemd/system/tokkatot-edge.service');
+      expect(result.stdout).toContain('would record: user tokkatot system');
+      expect(snapshotTree(fresh.root)).toEqual(before);
+    } finally {
+      rmSync(fresh.base, { recursive: true, force: true });
+    }
   });
 
   it('writes nothing in a dry run', async () => {
