@@ -71,8 +71,13 @@ export function planUploadBatch(pending: readonly OutboxRecord[], limits: BatchL
   return batch;
 }
 
-/** The upload body (sent gzip-compressed). */
+/**
+ * The upload body (sent gzip-compressed). `epoch` names one outbox's life: a Pi restored from a
+ * backup or set up afresh starts a new epoch, so its sequences never collide with ones the cloud
+ * already holds (which it would otherwise drop as duplicates).
+ */
 export const IngestBatchSchema = z.strictObject({
+  epoch: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be an outbox epoch id'),
   records: z
     .array(
       z.strictObject({

@@ -15,7 +15,7 @@ export interface IngestResult extends IngestAck {
 }
 
 /**
- * Lands outbox batches. The (edge, stream, seq) ledger decides which records are new inside the
+ * Lands outbox batches. The (edge, epoch, stream, seq) ledger decides which records are new inside the
  * transaction; only those are projected (events, readings to InfluxDB and rollups), so a batch
  * sent twice changes nothing the second time. The answer is each stream's contiguous mark.
  */
@@ -29,11 +29,11 @@ export class IngestService {
   async ingest(edgeId: string, farmId: string, batch: IngestBatch): Promise<IngestResult> {
     return withTransaction(this.pool, async (client) => {
       const inserted = await client.query<{ stream: string; seq: string }>(
-        `INSERT INTO ingest_record (edge_id, stream, seq, farm_id, device_ts)
-           SELECT $1, r.stream, r.seq, $2, r.ts FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS r(stream, seq, ts)
-           ORDER BY 2, 3
-         ON CONFLICT (edge_id, stream, seq) DO NOTHING RETURNING stream, seq`,
-        [edgeId, farmId, batch.records.map((r) => r.stream), batch.records.map((r) => r.seq), batch.records.map((r) => r.ts)],
+        `INSERT INTO ingest_record (edge_id, epoch, stream, seq, farm_id, device_ts)
+           SELECT $1, $6, r.stream, r.seq, $2, r.ts FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS r(stream, seq, ts)
+           ORDER BY 3, 4
+         ON CONFLICT (edge_id, epoch, stream, seq) DO NOTHING RETURNING stream, seq`,
+        [edgeId, farmId, batch.records.map((r) => r.stream), batch.records.map((r) => r.seq), batch.records.map((r) => r.ts), batch.epoch],
       );
       const fresh = new Set(inserted.rows.map((row) => `${row.stream}:${row.seq}`));
       const seen = new Set<string>();
@@ -50,8 +50,9 @@ export class IngestService {
         if (reason) rejections.push({ record, reason });
       }
       for (const { record, reason } of rejections) {
-        await client.query('UPDATE ingest_record SET rejected_reason = $4 WHERE edge_id = $1 AND stream = $2 AND seq = $3', [
+        await client.query('UPDATE ingest_record SET rejected_reason = $5 WHERE edge_id = $1 AND epoch = $2 AND stream = $3 AND seq = $4', [
           edgeId,
+          batch.epoch,
           record.stream,
           record.seq,
           reason.slice(0, 1000),
@@ -64,16 +65,16 @@ export class IngestService {
         await upsertRollups(client, farmId, readings);
       }
       const streams = [...new Set(batch.records.map((r) => r.stream))];
-      const ackedThrough = await this.advance(client, edgeId, streams);
+      const ackedThrough = await this.advance(client, edgeId, batch.epoch, streams);
       return { ackedThrough, accepted: newRecords.length - rejections.length, duplicates: batch.records.length - newRecords.length, rejected: rejections.length };
     });
   }
 
-  /** The contiguous marks of every stream of an edge (status, resumption after a restart). */
-  async acked(edgeId: string): Promise<IngestAck['ackedThrough']> {
+  /** The contiguous marks of every stream of one outbox epoch of an edge (status, tests). */
+  async acked(edgeId: string, epoch: string): Promise<IngestAck['ackedThrough']> {
     const { rows } = await this.pool.query<{ stream: OutboxStream; acked_through: string }>(
-      'SELECT stream, acked_through FROM ingest_progress WHERE edge_id = $1',
-      [edgeId],
+      'SELECT stream, acked_through FROM ingest_progress WHERE edge_id = $1 AND epoch = $2',
+      [edgeId, epoch],
     );
     return Object.fromEntries(rows.map((row) => [row.stream, Number(row.acked_through)]));
   }
@@ -109,21 +110,23 @@ export class IngestService {
     return undefined;
   }
 
-  private async advance(client: pg.PoolClient, edgeId: string, streams: readonly string[]): Promise<IngestAck['ackedThrough']> {
+  private async advance(client: pg.PoolClient, edgeId: string, epoch: string, streams: readonly string[]): Promise<IngestAck['ackedThrough']> {
     const acked: IngestAck['ackedThrough'] = {};
     for (const stream of OUTBOX_STREAMS.filter((s) => streams.includes(s))) {
-      await client.query('INSERT INTO ingest_progress (edge_id, stream) VALUES ($1, $2) ON CONFLICT DO NOTHING', [edgeId, stream]);
+      await client.query('INSERT INTO ingest_progress (edge_id, epoch, stream) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [edgeId, epoch, stream]);
       const { rows } = await client.query<{ acked_through: string }>(
-        'SELECT acked_through FROM ingest_progress WHERE edge_id = $1 AND stream = $2 FOR UPDATE',
-        [edgeId, stream],
+        'SELECT acked_through FROM ingest_progress WHERE edge_id = $1 AND epoch = $2 AND stream = $3 FOR UPDATE',
+        [edgeId, epoch, stream],
       );
       const current = Number(rows[0]!.acked_through);
       const next = await client.query<{ seq: string }>(
-        'SELECT seq FROM ingest_record WHERE edge_id = $1 AND stream = $2 AND seq > $3 ORDER BY seq LIMIT 100000',
-        [edgeId, stream, current],
+        'SELECT seq FROM ingest_record WHERE edge_id = $1 AND epoch = $2 AND stream = $3 AND seq > $4 ORDER BY seq LIMIT 100000',
+        [edgeId, epoch, stream, current],
       );
       const mark = advanceContiguous(current, next.rows.map((row) => Number(row.seq)));
-      if (mark !== current) await client.query('UPDATE ingest_progress SET acked_through = $3 WHERE edge_id = $1 AND stream = $2', [edgeId, stream, mark]);
+      if (mark !== current) {
+        await client.query('UPDATE ingest_progress SET acked_through = $4 WHERE edge_id = $1 AND epoch = $2 AND stream = $3', [edgeId, epoch, stream, mark]);
+      }
       acked[stream] = mark;
     }
     return acked;

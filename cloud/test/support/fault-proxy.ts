@@ -32,6 +32,8 @@ export class FaultProxy {
   private lose: Array<{ match: RegExp; remaining: number }> = [];
   /** Requests that reached the cloud, by method and path (no query). */
   readonly seen: string[] = [];
+  /** Called as each request is forwarded, before the cloud answers (to kill a client mid-request). */
+  onForward: ((request: string) => void) | undefined;
 
   constructor(private readonly upstream: string) {}
 
@@ -48,6 +50,7 @@ export class FaultProxy {
       }
       const path = (req.url ?? '/').split('?')[0]!;
       this.seen.push(`${req.method} ${path}`);
+      this.onForward?.(`${req.method} ${path}`);
       const rule = this.lose.find((r) => r.remaining > 0 && r.match.test(`${req.method} ${path}`));
       if (rule) rule.remaining -= 1;
       const upstream = http.request(

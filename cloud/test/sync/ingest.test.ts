@@ -11,6 +11,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let app: FastifyInstance;
 let farm: FarmFixture;
 const sink = new MemoryReadingSink();
+const EPOCH = 'epoch-test-1';
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -44,14 +45,14 @@ async function send(batch: unknown, token = farm.edgeToken, headers: Record<stri
     method: 'POST',
     url: '/v1/ingest',
     headers: { authorization: `Bearer ${token}`, 'content-type': INGEST_CONTENT_TYPE, 'content-encoding': 'gzip', ...headers },
-    payload: gzipSync(JSON.stringify(batch)),
+    payload: gzipSync(JSON.stringify({ epoch: EPOCH, ...(batch as object) })),
   });
 }
 
 const count = async (sql: string) => Number((await db.pool.query<{ n: string }>(sql)).rows[0]!.n);
 
 describe('outbox ingest', () => {
-  const batch: IngestBatch = {
+  const batch: Omit<IngestBatch, 'epoch'> = {
     records: [
       { stream: 'critical', seq: 1, ts: T0, payload: event(ulid(1)) },
       { stream: 'critical', seq: 2, ts: T0, payload: event(ulid(2)) },
@@ -107,6 +108,7 @@ describe('outbox ingest', () => {
     const bomb = gzipSync(Buffer.alloc(80 * 1024 * 1024, 0x20));
     expect((await raw(bomb, { 'content-encoding': 'gzip' })).json().error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await count('SELECT count(*) AS n FROM farm_event')).toBe(5);
+    expect((await send({ epoch: undefined, records: [{ stream: 'critical', seq: 9, ts: T0, payload: 1 }] })).statusCode).toBe(400);
   });
 
   it('is safe under concurrent delivery of overlapping batches', async () => {
@@ -118,6 +120,13 @@ describe('outbox ingest', () => {
     // seq 3..37 exist exactly once: 35 records of 3 readings each.
     expect(await count("SELECT count(*) AS n FROM ingest_record WHERE stream = 'readings'")).toBe(37);
     expect(await count("SELECT sum(count) AS n FROM telemetry_rollup WHERE resolution = 'day' AND sensor_id = 'temp-2'")).toBe(105);
-    expect((await app.services.ingest.acked(farm.edgeId)).readings).toBe(37);
+    expect((await app.services.ingest.acked(farm.edgeId, EPOCH)).readings).toBe(37);
+  });
+
+  it('keeps outbox epochs apart: a re-installed edge reusing sequences is not taken for a duplicate', async () => {
+    const res = await send({ epoch: 'epoch-test-2', records: [{ stream: 'critical', seq: 1, ts: T0, payload: event(ulid(42)) }] });
+    expect(res.json()).toEqual({ ackedThrough: { critical: 1 } });
+    expect(await count(`SELECT count(*) AS n FROM farm_event WHERE id = '${ulid(42)}'`)).toBe(1);
+    expect((await send({ epoch: 'bad epoch!', records: [{ stream: 'critical', seq: 1, ts: T0, payload: 1 }] })).statusCode).toBe(400);
   });
 });

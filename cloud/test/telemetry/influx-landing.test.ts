@@ -48,6 +48,7 @@ describe('telemetry landing', () => {
     const readings = Array.from({ length: 180 }, (_, i) => ({ sensorId: 'temp-1', ts: T0 + i * 30_000, status: 'ok' as const, value: 25 + (i % 10) / 10 }));
     const failed = { sensorId: 'temp-1', ts: T0 + 5_400_000 + 15_000, status: 'failed' as const, failure: 'no_response' as const };
     const batch = {
+      epoch: 'epoch-influx',
       records: [
         { stream: 'readings' as const, seq: 1, ts: T0, payload: encodeReadingBatch('temp-1', readings.slice(0, 100)) },
         { stream: 'readings' as const, seq: 2, ts: T0, payload: encodeReadingBatch('temp-1', [...readings.slice(100), failed]) },
@@ -81,10 +82,10 @@ describe('telemetry landing', () => {
   it('acknowledges nothing when InfluxDB refuses the write, so the edge keeps the records', async () => {
     const broken = new InfluxReadingSink({ url: 'http://127.0.0.1:9', token: 'x', org: 'o', bucket: 'b' });
     const service = new IngestService(db.pool, broken, Date.now);
-    const batch = { records: [{ stream: 'readings' as const, seq: 3, ts: T0, payload: encodeReadingBatch('temp-1', [{ sensorId: 'temp-1', ts: T0 + 9_000_000, status: 'ok', value: 1 }]) }] };
+    const batch = { epoch: 'epoch-influx', records: [{ stream: 'readings' as const, seq: 3, ts: T0, payload: encodeReadingBatch('temp-1', [{ sensorId: 'temp-1', ts: T0 + 9_000_000, status: 'ok', value: 1 }]) }] };
     await expect(service.ingest('edge-t', farmId, batch)).rejects.toThrow();
     await broken.close().catch(() => undefined);
-    expect((await service.acked('edge-t')).readings).toBe(2);
+    expect((await service.acked('edge-t', 'epoch-influx')).readings).toBe(2);
     const ledger = await db.pool.query("SELECT count(*)::int AS n FROM ingest_record WHERE edge_id = 'edge-t'");
     expect(ledger.rows[0].n).toBe(2);
   });

@@ -34,7 +34,7 @@ export class OutboxUploader {
     while (!shouldStop()) {
       const batch = planUploadBatch(outbox.pending(limits.maxRecords), limits);
       if (batch.length === 0) break;
-      const body = { records: batch.map(({ stream, seq, ts, payload }) => ({ stream, seq, ts, payload: payload as never })) };
+      const body = { epoch: outbox.epoch(), records: batch.map(({ stream, seq, ts, payload }) => ({ stream, seq, ts, payload: payload as never })) };
       const { ack, bytes } = await transport.ingest(body);
       const removed = outbox.acknowledge(ack.ackedThrough);
       result.batches += 1;

@@ -1,6 +1,8 @@
 -- Outbox ingest ledger: (edge, stream, seq) is the idempotency key; a duplicate changes nothing.
 CREATE TABLE ingest_record (
   edge_id text COLLATE "C" NOT NULL REFERENCES edge (id),
+  -- One outbox's life on the edge (a restored or re-installed Pi starts a new one).
+  epoch text COLLATE "C" NOT NULL,
   stream text COLLATE "C" NOT NULL,
   seq bigint NOT NULL,
   farm_id text COLLATE "C" NOT NULL,
@@ -8,14 +10,15 @@ CREATE TABLE ingest_record (
   received_at timestamptz NOT NULL DEFAULT now(),
   -- Set when the payload could not be used; the record is still acknowledged so the queue never wedges.
   rejected_reason text,
-  PRIMARY KEY (edge_id, stream, seq)
+  PRIMARY KEY (edge_id, epoch, stream, seq)
 );
 
 CREATE TABLE ingest_progress (
   edge_id text COLLATE "C" NOT NULL REFERENCES edge (id),
+  epoch text COLLATE "C" NOT NULL,
   stream text COLLATE "C" NOT NULL,
   acked_through bigint NOT NULL DEFAULT 0,
-  PRIMARY KEY (edge_id, stream)
+  PRIMARY KEY (edge_id, epoch, stream)
 );
 
 -- Events (alarms, audit, state changes) as the edge recorded them.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { priorityOf, type IngestAck, type OutboxRecord, type OutboxStream } from '@tokkatot/sync';
 
@@ -10,7 +11,29 @@ export interface OutboxDepth {
 
 /** The edge outbox over SQLite: append, read in priority order, drop what the cloud acknowledged. */
 export class SqliteOutbox {
+  private cachedEpoch: string | undefined;
+
   constructor(private readonly db: Database.Database) {}
+
+  /**
+   * This outbox's epoch id, created with the database file. The cloud keys records by (edge,
+   * epoch, stream, seq), so a new file's sequences never collide with ones it already holds.
+   */
+  epoch(): string {
+    if (this.cachedEpoch) return this.cachedEpoch;
+    const row = this.db.prepare("SELECT value FROM sync_state WHERE key = 'outbox_epoch'").get() as { value: string } | undefined;
+    if (row) return (this.cachedEpoch = row.value);
+    const epoch = randomBytes(12).toString('base64url');
+    this.db.prepare("INSERT INTO sync_state (key, value) VALUES ('outbox_epoch', ?) ON CONFLICT (key) DO NOTHING").run(epoch);
+    return this.epoch();
+  }
+
+  /** Starts a new epoch: call after restoring an old backup, whose sequences the cloud may already have. */
+  resetEpoch(): void {
+    this.db.prepare("DELETE FROM sync_state WHERE key = 'outbox_epoch'").run();
+    this.cachedEpoch = undefined;
+    this.epoch();
+  }
 
   /** Appends one record; its sequence is the stream's next, never reused. Joins an open transaction. */
   append(stream: OutboxStream, ts: number, payload: unknown): number {
