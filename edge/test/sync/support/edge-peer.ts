@@ -11,7 +11,9 @@ import { CommandLedger } from '../../../src/db/sync/command-ledger.js';
 import { openSyncDatabase } from '../../../src/db/sync/open-sync-database.js';
 import { SqliteForkStore } from '../../../src/db/sync/sqlite-fork-store.js';
 import { SqliteOutbox } from '../../../src/db/sync/sqlite-outbox.js';
+import { SyncStateStore } from '../../../src/db/sync/sync-state-store.js';
 import { EdgeSyncClient } from '../../../src/sync/edge-sync-client.js';
+import { PairingClient } from '../../../src/sync/pairing-client.js';
 
 interface InitArgs {
   dbPath: string;
@@ -31,6 +33,7 @@ let store: SqliteForkStore;
 let outbox: SqliteOutbox;
 let ledger: CommandLedger;
 let token = '';
+let pairing: PairingClient | undefined;
 
 const ops: Record<string, (args: Record<string, unknown>) => unknown> = {
   init(args) {
@@ -94,6 +97,14 @@ const ops: Record<string, (args: Record<string, unknown>) => unknown> = {
   },
   appendEvent: (args) => outbox.append(args.stream as 'critical' | 'events', Number(args.ts), args.event),
   depth: () => outbox.depth(),
+  /** Pairing without a sync client yet: opens the database and asks for a claim code. */
+  async pairStart(args) {
+    const db = openSyncDatabase(String(args.dbPath));
+    pairing = new PairingClient(String(args.baseUrl), new SyncStateStore(db));
+    return pairing.claimCode(String(args.edgeName));
+  },
+  pairPoll: async () => pairing!.poll(),
+  pairCredential: () => pairing!.credential() ?? null,
 };
 
 process.on('message', (raw) => {
