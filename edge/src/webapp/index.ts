@@ -1,0 +1,6 @@
+/** The LAN web app and the routes it adds to the core API; the core's app builder registers them. */
+export { webappPlugin, DEFAULT_UI_DIST, type WebappOptions } from './webapp-plugin.js';
+export { dailyRecordsRoutes, type DailyRecordsOptions } from './daily-records-routes.js';
+export { sirenRoutes, type SirenOptions } from './siren-routes.js';
+export { DailyRecordBodySchema, type DailyRecordBody } from './daily-record-schemas.js';
+export { registerWebapp } from './register-webapp.js';

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { DailyRecordsRepository } from '../db/daily/index.js';
+import type { Edge } from '../edge.js';
+import { dailyRecordsRoutes } from './daily-records-routes.js';
+import { sirenRoutes } from './siren-routes.js';
+import { webappPlugin } from './webapp-plugin.js';
+
+export interface RegisterWebappOptions {
+  /** The built app's folder (default edge/ui/dist). */
+  root?: string;
+  /** The local siren; without one, silencing answers with the state unknown and does nothing. */
+  siren?: { silence(): Promise<void>; readonly sounding: boolean };
+}
+
+/** Registers the web app, the daily checklist and siren silence on an app, wired to an edge's services. */
+export async function registerWebapp(app: FastifyInstance, edge: Edge, options: RegisterWebappOptions = {}): Promise<void> {
+  const authenticate = (token: string) => edge.auth.authenticate(token);
+  await app.register(dailyRecordsRoutes, {
+    records: new DailyRecordsRepository(edge.database.db),
+    transaction: (fn) => edge.database.transaction(fn),
+    events: edge.events,
+    clock: edge.clock,
+    timezone: () => edge.registry.farm().timezone,
+    getCoop: (coopId) => edge.registry.getCoop(coopId),
+    authenticate,
+  });
+  const siren = options.siren;
+  await app.register(sirenRoutes, {
+    silenceSiren: siren ? () => siren.silence() : async () => {},
+    ...(siren ? { isSounding: () => siren.sounding } : {}),
+    events: edge.events,
+    authenticate,
+  });
+  await app.register(webappPlugin, options.root ? { root: options.root } : {});
+}
