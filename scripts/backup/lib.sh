@@ -9,6 +9,16 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 pg() { local tool=$1; shift; if [ -x "$PG_BIN/$tool" ]; then "$PG_BIN/$tool" "$@"; else "$tool" "$@"; fi; }
 
+require_s3_settings() {
+  : "${S3_ENDPOINT:?S3_ENDPOINT is not set (e.g. https://sgp1.digitaloceanspaces.com)}"
+  : "${S3_ACCESS_KEY_ID:?S3_ACCESS_KEY_ID is not set}" "${S3_SECRET_ACCESS_KEY:?S3_SECRET_ACCESS_KEY is not set}"
+  case "$S3_ACCESS_KEY_ID$S3_SECRET_ACCESS_KEY" in *[\"\\]*) die "S3 keys must not contain quotes or backslashes" ;; esac
+}
+
+# The key pair as a curl config line, read by `curl -K -`: keeps the secret out of the process
+# list, where --user would show it to every user of the machine.
+s3_credentials() { printf 'user = "%s:%s"\n' "$S3_ACCESS_KEY_ID" "$S3_SECRET_ACCESS_KEY"; }
+
 # Copies a local file to a destination: s3://bucket/key (needs S3_ENDPOINT, S3_REGION,
 # S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY) or file:///folder/key for drills and tests.
 upload() {
@@ -20,12 +30,10 @@ upload() {
       cp "$file" "$path.partial" && mv -f "$path.partial" "$path"
       ;;
     s3://*)
-      : "${S3_ENDPOINT:?S3_ENDPOINT is not set (e.g. https://sgp1.digitaloceanspaces.com)}"
-      : "${S3_ACCESS_KEY_ID:?S3_ACCESS_KEY_ID is not set}" "${S3_SECRET_ACCESS_KEY:?S3_SECRET_ACCESS_KEY is not set}"
-      local region=${S3_REGION:-us-east-1} key=${destination#s3://}
-      # Path-style URL: bucket/key. The secret goes to curl on stdin-free --user, never to the log.
-      curl -fsS --retry 3 --retry-all-errors -o /dev/null \
-        --aws-sigv4 "aws:amz:$region:s3" --user "$S3_ACCESS_KEY_ID:$S3_SECRET_ACCESS_KEY" \
+      require_s3_settings
+      local key=${destination#s3://}
+      s3_credentials | curl -fsS --retry "${S3_RETRIES:-3}" --retry-all-errors -o /dev/null -K - \
+        --aws-sigv4 "aws:amz:${S3_REGION:-us-east-1}:s3" \
         -H "x-amz-content-sha256: $(sha256sum "$file" | cut -d' ' -f1)" \
         -H 'x-amz-acl: private' \
         -T "$file" "${S3_ENDPOINT%/}/$key" || die "upload of $file to $destination failed"
@@ -41,8 +49,9 @@ download() {
   case $source in
     file://*) cp "${source#file://}" "$file" ;;
     s3://*)
-      curl -fsS --retry 3 -o "$file" --aws-sigv4 "aws:amz:${S3_REGION:-us-east-1}:s3" \
-        --user "$S3_ACCESS_KEY_ID:$S3_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
+      require_s3_settings
+      s3_credentials | curl -fsS --retry "${S3_RETRIES:-3}" -o "$file" -K - --aws-sigv4 "aws:amz:${S3_REGION:-us-east-1}:s3" \
+        -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" \
         "${S3_ENDPOINT%/}/${source#s3://}" || die "download of $source failed"
       ;;
     /*) cp "$source" "$file" ;;

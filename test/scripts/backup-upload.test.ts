@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   s3 = await startFakeS3();
   mkdirSync(join(work, 'data'), { recursive: true });
   sqlite(database, "pragma journal_mode=wal; create table readings (id integer primary key, value real); with recursive n(i) as (select 1 union all select i + 1 from n where i < 500) insert into readings select i, i / 2.0 from n;");
-  env = { S3_ENDPOINT: s3.url, S3_REGION: 'sgp1', S3_ACCESS_KEY_ID: 'test-access-key', S3_SECRET_ACCESS_KEY: 'test-secret-key' };
+  env = { S3_ENDPOINT: s3.url, S3_REGION: 'sgp1', S3_ACCESS_KEY_ID: 'test-access-key', S3_SECRET_ACCESS_KEY: 'test-secret-key', S3_RETRIES: '0' };
 });
 
 afterAll(async () => {
@@ -78,6 +78,16 @@ describe('wal-archive.sh', () => {
     const result = await run('bash', [script('wal-archive.sh'), segment, '000000010000000000000003'], { env: { WAL_ARCHIVE_DESTINATION: `file://${work}/wal` } });
     expect(result.code, result.stderr).toBe(0);
     expect(readdirSync(join(work, 'wal'))).toEqual(['000000010000000000000003.gz']);
+  });
+
+  it('restores an archived segment byte for byte, and reports a missing one as absent', async () => {
+    const restored = join(work, 'pg_wal_RECOVERYXLOG');
+    const environment = { WAL_ARCHIVE_DESTINATION: `file://${work}/wal` };
+    const result = await run('bash', [script('wal-restore.sh'), '000000010000000000000003', restored], { env: environment });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(restored)).toEqual(Buffer.alloc(4096, 7));
+    const missing = await run('bash', [script('wal-restore.sh'), '000000010000000000000009', restored], { env: environment });
+    expect(missing.code).toBe(1);
   });
 
   it.each([['../../etc/passwd'], ['00000001000000000000000G'], ['backup; rm -rf /']])('rejects the file name %j so PostgreSQL retries', async (name) => {

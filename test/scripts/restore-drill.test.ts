@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireService, services } from '../support/services.js';
+import { startFakeS3 } from './support/fake-s3.js';
 import { REPO, run, type RunResult } from './support/run.js';
 
 // A real PostgreSQL 15 round trip: seed a database, back it up with pg-backup.sh, restore it
@@ -102,6 +103,26 @@ describe('restore-drill.sh', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${bogus} is not a readable pg_dump archive`);
     expect(result.stderr).not.toContain('creating a fresh');
+  });
+
+  it('round-trips through S3-compatible storage: backup uploads, the drill downloads and restores', async () => {
+    const s3 = await startFakeS3();
+    try {
+      const env = { S3_ENDPOINT: s3.url, S3_REGION: 'sgp1', S3_ACCESS_KEY_ID: 'drill-key', S3_SECRET_ACCESS_KEY: 'drill-secret', S3_RETRIES: '0' };
+      const uploaded = await run('bash', [script('pg-backup.sh')], { env: { ...env, DATABASE_URL: sourceUrl, BACKUP_DESTINATION: 's3://tokkatot-production/backups/postgres', BACKUP_STAMP: '2026-02-03T020000Z' } });
+      expect(uploaded.code, uploaded.stderr).toBe(0);
+      expect(uploaded.stdout.trim()).toBe('s3://tokkatot-production/backups/postgres/daily/2026-02-03/tokkatot-2026-02-03T020000Z.dump');
+      expect(s3.uploads.filter((u) => u.method === 'PUT')).toHaveLength(3);
+      const drill = await run('bash', [script('restore-drill.sh'), '--dump', uploaded.stdout.trim()], { env });
+      expect(drill.code, drill.stderr).toBe(0);
+      expect(drill.stdout).toBe('restore drill passed: 4 tables, 5015 rows, counts match\n');
+      expect(s3.uploads.filter((u) => u.method === 'GET').map((u) => u.path)).toEqual([
+        '/tokkatot-production/backups/postgres/daily/2026-02-03/tokkatot-2026-02-03T020000Z.dump',
+        '/tokkatot-production/backups/postgres/daily/2026-02-03/tokkatot-2026-02-03T020000Z.counts',
+      ]);
+    } finally {
+      await s3.close();
+    }
   });
 
   it('leaves no cluster folder behind', () => {
