@@ -317,7 +317,8 @@ pairing_prompt() {
   step "pairing"
   if [ "$PAIR" = 0 ]; then log "skipped (--no-pair)"; return; fi
   if prefix_mode || [ "$DRY_RUN" = 1 ]; then log "would run: tokkatot pair"; return; fi
-  if [ -t 0 ] && [ -f "$INSTALL_DIR/current/edge/src/cli/main.ts" ]; then
+  # Only when someone is at the terminal and this release's CLI knows the command.
+  if [ -t 0 ] && runuser -u "$SERVICE_USER" -- /usr/local/bin/tokkatot pair --help >/dev/null 2>&1; then
     # Prints a short claim code the farm owner types into the cloud app.
     runuser -u "$SERVICE_USER" -- /usr/local/bin/tokkatot pair || warn "pairing did not finish; run 'sudo -u $SERVICE_USER tokkatot pair' later"
   else
