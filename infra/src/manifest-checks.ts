@@ -33,13 +33,16 @@ export function findManifestViolations(docs: Manifest[]): string[] {
     if (doc['kind'] === 'Secret') fail(`${id} commits a Secret; reference it instead`);
     const pod = podSpecOf(doc);
     if (!pod) continue;
+    // The namespace enforces Pod Security "restricted"; fail here, before the API server would.
     if (pod['securityContext']?.runAsNonRoot !== true) fail(`${id} does not require a non-root user`);
+    if (pod['securityContext']?.seccompProfile?.type !== 'RuntimeDefault') fail(`${id} has no RuntimeDefault seccomp profile`);
     for (const container of [...(pod['initContainers'] ?? []), ...(pod['containers'] ?? [])]) {
       const resources = container['resources'] ?? {};
       if (!resources.requests?.cpu || !resources.requests?.memory || !resources.limits?.cpu || !resources.limits?.memory) {
         fail(`${id} container ${String(container['name'])} lacks CPU/memory requests and limits`);
       }
       if (container['securityContext']?.allowPrivilegeEscalation !== false) fail(`${id} container ${String(container['name'])} allows privilege escalation`);
+      if (!(container['securityContext']?.capabilities?.drop ?? []).includes('ALL')) fail(`${id} container ${String(container['name'])} keeps Linux capabilities`);
       // Node (tsx) needs a writable temp folder even when the image is read-only.
       const mountsTmp = (container['volumeMounts'] ?? []).some((m: Manifest) => m['mountPath'] === '/tmp');
       if (container['securityContext']?.readOnlyRootFilesystem === true && !mountsTmp) fail(`${id} container ${String(container['name'])} has a read-only root but no writable /tmp`);

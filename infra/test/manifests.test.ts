@@ -50,6 +50,8 @@ describe('findManifestViolations', () => {
     ['the HPA floor', (d) => void (find(d, 'HorizontalPodAutoscaler', 'api-server')['spec'].minReplicas = 1), 'the HorizontalPodAutoscaler lets api-server drop below 3 replicas'],
     ['the Secret reference', (d) => void (apiContainer(d).env = [{ name: 'JWT_SECRET', value: 'hunter2' }]), 'Deployment/api-server sets JWT_SECRET inline; take it from a Secret'],
     ['the /tmp volume', (d) => void delete apiContainer(d).volumeMounts, 'Deployment/api-server container api-server has a read-only root but no writable /tmp'],
+    ['dropping capabilities', (d) => void delete find(d, 'Deployment', 'mqtt-broker')['spec'].template.spec.containers[0].securityContext.capabilities, 'Deployment/mqtt-broker container mosquitto keeps Linux capabilities'],
+    ['the seccomp profile', (d) => void delete find(d, 'CronJob', 'data-archival')['spec'].jobTemplate.spec.template.spec.securityContext.seccompProfile, 'CronJob/data-archival has no RuntimeDefault seccomp profile'],
     ['non-root', (d) => void delete find(d, 'StatefulSet', 'influxdb')['spec'].template.spec.securityContext.runAsNonRoot, 'StatefulSet/influxdb does not require a non-root user'],
   ];
 
