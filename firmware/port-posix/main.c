@@ -51,7 +51,7 @@ static uint32_t random_boot_id(void) {
 }
 
 /* The original Tokkatot board: active-low relays on GPIO 27/25/26/14, DHT22 on 32, water on 35. */
-static void define_board(tk_board_t *b, const char *node_id, bool wireless) {
+static void define_board(tk_board_t *b, const char *node_id, bool wireless, bool pad_fan) {
   static const tk_output_desc_t outputs[] = {{0, TK_OUTPUT_FEEDER, false, true, 27},
                                              {1, TK_OUTPUT_CONVEYOR, false, true, 25},
                                              {2, TK_OUTPUT_FAN, false, true, 26},
@@ -66,6 +66,11 @@ static void define_board(tk_board_t *b, const char *node_id, bool wireless) {
   b->wireless = wireless;
   b->output_count = sizeof outputs / sizeof outputs[0];
   memcpy(b->outputs, outputs, sizeof outputs);
+  if (pad_fan) {
+    /* A second fan stage with an evaporative pad, on a spare relay (GPIO 12). */
+    static const tk_output_desc_t pad = {6, TK_OUTPUT_FAN, false, true, 12};
+    b->outputs[b->output_count++] = pad;
+  }
   b->sensor_count = sizeof sensors / sizeof sensors[0];
   memcpy(b->sensors, sensors, sizeof sensors);
 }
@@ -77,7 +82,10 @@ static void actuators(coop_actuators_t *a) {
     bool on = sim_output_active(i);
     switch (sim.board.outputs[i].kind) {
       case TK_OUTPUT_HEATER: a->heater = a->heater || on; break;
-      case TK_OUTPUT_FAN: a->fan = a->fan || on; break;
+      case TK_OUTPUT_FAN:
+        if (sim.board.outputs[i].channel == sim.pad_fan_channel) a->pad_fan = a->pad_fan || on;
+        else a->fan = a->fan || on;
+        break;
       case TK_OUTPUT_FEEDER: a->feeder = a->feeder || on; break;
       case TK_OUTPUT_CONVEYOR: a->conveyor = a->conveyor || on; break;
       case TK_OUTPUT_WATER_PUMP: a->water_pump = a->water_pump || on; break;
@@ -118,8 +126,12 @@ static void usage(FILE *to) {
           "  --speed N             run the coop's physics N times faster than real time (default 1)\n"
           "  --start-hour H        time of day the simulation starts at (default 6)\n"
           "  --birds N             flock size (default 1000)\n"
+          "  --outside-min C       outside temperature before dawn (default 23)\n"
+          "  --outside-max C       outside temperature mid-afternoon (default 33)\n"
+          "  --pad-fan             add output 6: a second fan stage drawing through an evaporative pad\n"
           "  --seed N              random seed (noise, faults)\n"
           "  --dead-sensor CH      sensor channel that never answers (repeatable)\n"
+          "  --dead-after-ms N     dead sensors still answer for the first N ms\n"
           "  --stuck-relay CH[:on|off]  output whose relay ignores its coil (default stuck on)\n"
           "  --line-noise P        probability per frame of a flipped bit and of junk bytes\n"
           "  --reboot-after-ms N   reboot once after N ms (SIGUSR1 reboots at any time)\n"
@@ -151,6 +163,8 @@ int main(int argc, char **argv) {
   int reset_reason = TK_RESET_POWER_ON;
   double start_hour = 6.0;
   int birds = 1000;
+  double outside_min_c = 23.0, outside_max_c = 33.0;
+  bool pad_fan = false;
   uint64_t start_ms, last_ms, last_status_ms = 0;
   int i;
 
@@ -159,6 +173,7 @@ int main(int argc, char **argv) {
   sim.data_dir = ".";
   sim.speed = 1.0;
   sim.stuck_relay = -1;
+  sim.pad_fan_channel = -1;
   sim.fd = -1;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -169,6 +184,9 @@ int main(int argc, char **argv) {
       return 0;
     } else if (strcmp(a, "--echo") == 0) {
       echo = true;
+      takes = false;
+    } else if (strcmp(a, "--pad-fan") == 0) {
+      pad_fan = true;
       takes = false;
     } else if (strcmp(a, "--verbose") == 0) {
       sim.verbose = true;
@@ -189,6 +207,12 @@ int main(int argc, char **argv) {
       start_hour = atof(v);
     } else if (strcmp(a, "--birds") == 0) {
       birds = atoi(v);
+    } else if (strcmp(a, "--outside-min") == 0) {
+      outside_min_c = atof(v);
+    } else if (strcmp(a, "--outside-max") == 0) {
+      outside_max_c = atof(v);
+    } else if (strcmp(a, "--dead-after-ms") == 0) {
+      sim.dead_after_ms = (uint64_t)atol(v);
     } else if (strcmp(a, "--seed") == 0) {
       seed = (unsigned)strtoul(v, NULL, 10);
     } else if (strcmp(a, "--dead-sensor") == 0) {
@@ -224,6 +248,10 @@ int main(int argc, char **argv) {
     }
     if (takes) i++;
   }
+  if (!(outside_min_c <= outside_max_c)) {
+    fprintf(stderr, "tokkatot-sim: --outside-min must not exceed --outside-max\n");
+    return 2;
+  }
   if (!(sim.speed > 0)) {
     fprintf(stderr, "tokkatot-sim: --speed must be positive\n");
     return 2;
@@ -234,8 +262,9 @@ int main(int argc, char **argv) {
   signal(SIGUSR1, on_reboot);
   signal(SIGPIPE, SIG_IGN);
 
-  define_board(&sim.board, sim.node_id, mqtt_url != NULL);
-  coop_model_init(&sim.coop, start_hour, birds);
+  define_board(&sim.board, sim.node_id, mqtt_url != NULL, pad_fan);
+  if (pad_fan) sim.pad_fan_channel = 6;
+  coop_model_init(&sim.coop, start_hour, birds, outside_min_c, outside_max_c);
 
   if (mqtt_url == NULL) {
     if (sim_pty_open(&pty) != 0) {
@@ -258,7 +287,7 @@ int main(int argc, char **argv) {
   }
   fflush(stdout);
 
-  start_ms = last_ms = sim.now_ms = monotonic_ms();
+  start_ms = last_ms = sim.now_ms = sim.start_ms = monotonic_ms();
   if (!echo) {
     uint32_t boot_id = random_boot_id();
     journal("boot boot=%08x reason=%s\n", boot_id, reset_name((uint8_t)reset_reason));
@@ -316,10 +345,10 @@ int main(int argc, char **argv) {
     last_ms = sim.now_ms;
     if (sim.verbose && sim.now_ms - last_status_ms >= 10000u) {
       last_status_ms = sim.now_ms;
-      sim_log("t=%02d:%02d inside=%.1fC outside=%.1fC rh=%.0f%% water=%.0f heater=%d fan=%d feeder=%d conveyor=%d",
+      sim_log("t=%02d:%02d inside=%.1fC outside=%.1fC rh=%.0f%% water=%.0f heater=%d fan=%d pad=%d feeder=%d conveyor=%d",
               (int)(sim.coop.time_s / 3600.0) % 24, (int)(sim.coop.time_s / 60.0) % 60, sim.coop.inside_c,
-              coop_outside_c(sim.coop.time_s), sim.coop.humidity_pct, sim.coop.water_raw, act.heater, act.fan, act.feeder,
-              act.conveyor);
+              coop_outside_c(&sim.coop, sim.coop.time_s), sim.coop.humidity_pct, sim.coop.water_raw, act.heater, act.fan,
+              act.pad_fan, act.feeder, act.conveyor);
     }
   }
 #ifdef TOKKATOT_SIM_MQTT

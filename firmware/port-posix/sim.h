@@ -26,6 +26,9 @@ typedef struct {
   double line_noise;     /* probability per frame of a flipped bit, and of junk bytes */
   uint32_t ack_delay_ms; /* hold acks back, so a test can kill the node mid-command */
   bool dead_sensor[TK_MAX_SENSORS + 1];
+  uint64_t dead_after_ms; /* dead sensors answer normally until this long after start */
+  uint64_t start_ms;
+  int pad_fan_channel;    /* the fan output drawing through the evaporative pad, or -1 */
   int stuck_relay;       /* channel, or -1 */
   bool stuck_on;
   bool verbose;

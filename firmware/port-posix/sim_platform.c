@@ -53,7 +53,9 @@ bool sim_output_active(int idx) {
 /* DHT22: 0.1 °C / 0.1 %RH resolution with a little noise; the water sensor is a raw ADC count. */
 uint8_t tk_platform_sensor_read(const tk_sensor_desc_t *sensor, int32_t *value_centi) {
   double noise = (sim_random() - 0.5) * 0.1;
-  if (sensor->channel <= TK_MAX_SENSORS && sim.dead_sensor[sensor->channel]) return TK_SENSOR_NO_RESPONSE;
+  if (sensor->channel <= TK_MAX_SENSORS && sim.dead_sensor[sensor->channel] && sim.now_ms - sim.start_ms >= sim.dead_after_ms) {
+    return TK_SENSOR_NO_RESPONSE;
+  }
   switch (sensor->kind) {
     case TK_SENSOR_TEMPERATURE:
       *value_centi = (int32_t)lround((sim.coop.inside_c + noise) * 10.0) * 10;
