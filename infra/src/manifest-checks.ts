@@ -85,6 +85,15 @@ export function findManifestViolations(docs: Manifest[]): string[] {
     }
   }
 
+  // Rate limit and certificates of the specification live on the ingress (the DigitalOcean load
+  // balancer has no per-IP limit).
+  const ingress = docs.find((d) => d['kind'] === 'Ingress');
+  const annotations = ingress?.['metadata']?.annotations ?? {};
+  if (annotations['nginx.ingress.kubernetes.io/limit-rpm'] !== '1000') fail('the ingress does not limit clients to 1000 requests/min');
+  if (!annotations['cert-manager.io/cluster-issuer'] || !docs.some((d) => d['kind'] === 'ClusterIssuer' && d['metadata']?.name === annotations['cert-manager.io/cluster-issuer'])) {
+    fail("the ingress does not get its certificate from a cert-manager ClusterIssuer");
+  }
+
   const defaultDeny = docs.some((d) => d['kind'] === 'NetworkPolicy' && Object.keys(d['spec']?.podSelector ?? { x: 1 }).length === 0 && (d['spec']?.policyTypes ?? []).includes('Ingress') && !d['spec']?.ingress);
   if (!defaultDeny) fail('no default-deny ingress NetworkPolicy');
   return violations;

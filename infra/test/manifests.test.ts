@@ -52,6 +52,8 @@ describe('findManifestViolations', () => {
     ['the /tmp volume', (d) => void delete apiContainer(d).volumeMounts, 'Deployment/api-server container api-server has a read-only root but no writable /tmp'],
     ['dropping capabilities', (d) => void delete find(d, 'Deployment', 'mqtt-broker')['spec'].template.spec.containers[0].securityContext.capabilities, 'Deployment/mqtt-broker container mosquitto keeps Linux capabilities'],
     ['the seccomp profile', (d) => void delete find(d, 'CronJob', 'data-archival')['spec'].jobTemplate.spec.template.spec.securityContext.seccompProfile, 'CronJob/data-archival has no RuntimeDefault seccomp profile'],
+    ['the rate limit', (d) => void delete find(d, 'Ingress', 'api-server')['metadata'].annotations['nginx.ingress.kubernetes.io/limit-rpm'], 'the ingress does not limit clients to 1000 requests/min'],
+    ['the certificate issuer', (d) => void d.splice(d.indexOf(find(d, 'ClusterIssuer', 'letsencrypt')), 1), 'the ingress does not get its certificate from a cert-manager ClusterIssuer'],
     ['non-root', (d) => void delete find(d, 'StatefulSet', 'influxdb')['spec'].template.spec.securityContext.runAsNonRoot, 'StatefulSet/influxdb does not require a non-root user'],
   ];
 
