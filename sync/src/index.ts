@@ -14,3 +14,4 @@ export * from './replicator.js';
 export * from './memory-fork-store.js';
 export * from './memory-master.js';
 export * from './reading-batch.js';
+export * from './readings-budget.js';

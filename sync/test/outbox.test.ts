@@ -81,3 +81,22 @@ describe('reading batches', () => {
     );
   });
 });
+
+describe('summariseDroppedBatch', () => {
+  it('keeps minute aggregates and a marker of what was dropped', async () => {
+    const { encodeReadingBatch, summariseDroppedBatch, DroppedReadingsSchema } = await import('../src/index.js');
+    const t0 = Date.UTC(2026, 0, 1);
+    const batch = encodeReadingBatch('s1', [
+      { sensorId: 's1', ts: t0, status: 'ok', value: 20 },
+      { sensorId: 's1', ts: t0 + 30_000, status: 'ok', value: 22 },
+      { sensorId: 's1', ts: t0 + 61_000, status: 'failed', failure: 'stuck' },
+      { sensorId: 's1', ts: t0 + 125_000, status: 'ok', value: 25 },
+    ]);
+    const { marker, aggregates } = summariseDroppedBatch(batch);
+    expect(DroppedReadingsSchema.parse(marker)).toEqual({ dropped: { sensorId: 's1', from: t0, to: t0 + 125_000, count: 4 } });
+    expect(aggregates).toEqual([
+      { sensorId: 's1', resolution: 'minute', bucketStart: t0, min: 20, max: 22, mean: 21, count: 2, failedCount: 0 },
+      { sensorId: 's1', resolution: 'minute', bucketStart: t0 + 120_000, min: 25, max: 25, mean: 25, count: 1, failedCount: 0 },
+    ]);
+  });
+});

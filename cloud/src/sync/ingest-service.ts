@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EventSchema, RollupSchema, type Reading } from '@tokkatot/shared';
-import { advanceContiguous, decodeReadingBatch, OUTBOX_STREAMS, ReadingBatchSchema, type IngestAck, type IngestBatch, type OutboxStream } from '@tokkatot/sync';
+import { advanceContiguous, decodeReadingBatch, DroppedReadingsSchema, OUTBOX_STREAMS, ReadingBatchSchema, type IngestAck, type IngestBatch, type OutboxStream } from '@tokkatot/sync';
 import { withTransaction } from '../db/transaction.js';
 import type { ReadingSink } from '../telemetry/reading-sink.js';
 import { upsertRollups } from '../telemetry/rollups.js';
@@ -92,6 +92,8 @@ export class IngestService {
       return undefined;
     }
     if (record.stream === 'readings') {
+      // Raw readings the edge dropped for its disk budget: their aggregates and gap event travel separately.
+      if (DroppedReadingsSchema.safeParse(record.payload).success) return undefined;
       const parsed = ReadingBatchSchema.safeParse(record.payload);
       if (!parsed.success) return `not a reading batch: ${parsed.error.message}`;
       readings.push(...decodeReadingBatch(parsed.data));

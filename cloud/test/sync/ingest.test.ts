@@ -123,6 +123,14 @@ describe('outbox ingest', () => {
     expect((await app.services.ingest.acked(farm.edgeId, EPOCH)).readings).toBe(37);
   });
 
+  it('acknowledges raw readings the edge dropped for its disk budget without landing or flagging them', async () => {
+    const before = sink.written.length;
+    const res = await send({ epoch: 'epoch-test-3', records: [{ stream: 'readings', seq: 1, ts: T0, payload: { dropped: { sensorId: 'temp-1', from: T0, to: T0 + 60_000, count: 7 } } }] });
+    expect(res.json()).toEqual({ ackedThrough: { readings: 1 } });
+    expect(sink.written.length).toBe(before);
+    expect(await count(`SELECT count(*) AS n FROM ingest_record WHERE epoch = 'epoch-test-3' AND rejected_reason IS NULL`)).toBe(1);
+  });
+
   it('keeps outbox epochs apart: a re-installed edge reusing sequences is not taken for a duplicate', async () => {
     const res = await send({ epoch: 'epoch-test-2', records: [{ stream: 'critical', seq: 1, ts: T0, payload: event(ulid(42)) }] });
     expect(res.json()).toEqual({ ackedThrough: { critical: 1 } });

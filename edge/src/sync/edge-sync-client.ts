@@ -1,4 +1,5 @@
 import { classifyFailure, computeBackoff, createMergePolicy, Replicator, StreamMessageSchema, SYNC_COLLECTIONS, TransportError, type BatchLimits, type StreamMessage } from '@tokkatot/sync';
+import { newId } from '@tokkatot/shared';
 import type { CommandLedger } from '../db/sync/command-ledger.js';
 import type { SqliteForkStore } from '../db/sync/sqlite-fork-store.js';
 import type { SqliteOutbox } from '../db/sync/sqlite-outbox.js';
@@ -43,6 +44,8 @@ export interface EdgeSyncClientOptions {
   backoff?: { baseMs: number; maxMs: number };
   maxFixAgeMs?: number;
   requestTimeoutMs?: number;
+  /** Disk budget for raw readings waiting in the outbox; beyond it the oldest become aggregates and a gap event. */
+  readingsBudgetBytes?: number;
 }
 
 /**
@@ -184,6 +187,7 @@ export class EdgeSyncClient {
   private async pass(): Promise<void> {
     this.statusState.state = 'syncing';
     try {
+      this.enforceBudget();
       await this.replicator.syncAll();
       this.commands.runPending();
       await this.uploader.drain(() => this.stopped);
@@ -192,6 +196,26 @@ export class EdgeSyncClient {
     } catch (error) {
       this.onFailure(error);
     }
+  }
+
+  private enforceBudget(): void {
+    const budget = this.options.readingsBudgetBytes;
+    if (budget === undefined) return;
+    const { farmId, now } = this.options;
+    this.options.outbox.enforceReadingsBudget(budget, (marker) => {
+      const ts = now();
+      const { sensorId, from, to, count } = marker.dropped;
+      return {
+        id: newId(ts),
+        farmId,
+        ts,
+        coopId: null,
+        actorId: null,
+        type: 'telemetry_gap',
+        summary: `${count} raw readings of ${sensorId} dropped for the disk budget; minute aggregates kept`,
+        detail: { sensorId, from, to, count },
+      };
+    });
   }
 
   private onFailure(error: unknown): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { priorityOf, type IngestAck, type OutboxRecord, type OutboxStream } from '@tokkatot/sync';
+import type { Event } from '@tokkatot/shared';
+import { priorityOf, ReadingBatchSchema, summariseDroppedBatch, type DroppedReadings, type IngestAck, type OutboxRecord, type OutboxStream } from '@tokkatot/sync';
 
 /** Queue depth and age, for the status shown on the LAN ("3,412 records waiting, oldest 2 days"). */
 export interface OutboxDepth {
@@ -68,6 +69,37 @@ export class SqliteOutbox {
         removed += this.db.prepare('DELETE FROM sync_outbox WHERE stream = ? AND seq <= ?').run(stream, mark).changes;
       }
       return removed;
+    })();
+  }
+
+  /**
+   * Keeps raw readings waiting for upload within a disk budget: the oldest raw batches are
+   * replaced by a small "dropped" marker (same sequence, so acknowledgements stay contiguous),
+   * their minute aggregates are queued instead, and a telemetry_gap event records each loss.
+   * Events and aggregates are never dropped.
+   */
+  enforceReadingsBudget(maxBytes: number, gapEvent: (marker: DroppedReadings) => Event): number {
+    return this.db.transaction(() => {
+      let total = (this.db.prepare("SELECT COALESCE(sum(bytes), 0) AS n FROM sync_outbox WHERE stream = 'readings'").get() as { n: number }).n;
+      if (total <= maxBytes) return 0;
+      const rows = this.db.prepare("SELECT seq, payload, bytes FROM sync_outbox WHERE stream = 'readings' ORDER BY seq").iterate() as Iterable<{ seq: number; payload: string; bytes: number }>;
+      const replacements: Array<{ seq: number; marker: DroppedReadings; aggregates: ReturnType<typeof summariseDroppedBatch>['aggregates']; oldBytes: number }> = [];
+      for (const row of rows) {
+        if (total <= maxBytes) break;
+        const parsed = ReadingBatchSchema.safeParse(JSON.parse(row.payload));
+        if (!parsed.success) continue;
+        const { marker, aggregates } = summariseDroppedBatch(parsed.data);
+        replacements.push({ seq: row.seq, marker, aggregates, oldBytes: row.bytes });
+        total -= row.bytes - Buffer.byteLength(JSON.stringify(marker));
+      }
+      for (const { seq, marker, aggregates } of replacements) {
+        const text = JSON.stringify(marker);
+        this.db.prepare("UPDATE sync_outbox SET payload = ?, bytes = ? WHERE stream = 'readings' AND seq = ?").run(text, Buffer.byteLength(text), seq);
+        for (const aggregate of aggregates) this.append('aggregates', aggregate.bucketStart, aggregate);
+        const event = gapEvent(marker);
+        this.append('events', event.ts, event);
+      }
+      return replacements.length;
     })();
   }
 
