@@ -28,7 +28,7 @@ SERVICE_USER=tokkatot
 EDGE_MQTT_USER=tokkatot-edge
 HTTP_PORT=8080
 LAN_CIDRS='10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16'
-APT_PACKAGES=(mosquitto mosquitto-clients nftables logrotate sqlite3 curl ca-certificates systemd-timesyncd)
+APT_PACKAGES=(mosquitto mosquitto-clients nftables logrotate sqlite3 curl ca-certificates gnupg systemd-timesyncd)
 NODE_MAJOR=20
 
 UNINSTALL=0
