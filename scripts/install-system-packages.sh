@@ -10,8 +10,8 @@ PACKAGES=(
   cmake gcc g++ make pkg-config libcmocka-dev libmosquitto-dev
   # native npm modules (better-sqlite3, serialport, onoff) and pseudo-terminal tools
   python3 socat
-  # offline validation of compose files and shell scripts
-  docker-compose shellcheck
+  # offline validation: compose files, shell scripts, Prometheus rules, nftables rules; sqlite3 CLI for backups
+  docker-compose shellcheck prometheus nftables sqlite3
 )
 
 if [ "$(id -u)" -ne 0 ]; then
