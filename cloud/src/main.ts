@@ -21,7 +21,7 @@ async function main(): Promise<void> {
         bucket: process.env.INFLUX_BUCKET ?? 'telemetry',
       })
     : new MemoryReadingSink();
-  const app = await buildApp({ pool, jwtSecret, readings, logger: true });
+  const app = await buildApp({ pool, jwtSecret, readings, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
   const address = await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8080) });
   // The line tests and scripts read to find the port.
   process.stdout.write(`cloud listening on ${address}\n`);

@@ -25,7 +25,8 @@ export interface AppDeps {
   heartbeatMs?: number;
   /** How often expired commands are tombstoned. */
   commandExpiryIntervalMs?: number;
-  logger?: boolean;
+  /** Fastify's logger: false (tests), true, or options such as `{ level: 'warn' }`. */
+  logger?: boolean | { level: string };
 }
 
 /** Services the app exposes to tests and to main.ts. */

@@ -43,7 +43,6 @@ function edgeStamp(): string {
 }
 
 beforeAll(async () => {
-  if (process.env.SYNC_DEBUG) setInterval(() => console.log('tick', db.pool.totalCount, db.pool.idleCount, db.pool.waitingCount), 2000).unref();
   db = await createTestDatabase();
   app = await buildTestApp(db.pool, { commandExpiryIntervalMs: 200, streamPageLimit: 100 });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -96,19 +95,10 @@ async function converged(): Promise<string[]> {
   const deadline = Date.now() + 20_000;
   let last = '';
   for (;;) {
-    const dbg = (m: string) => process.env.SYNC_DEBUG && console.log(m);
-    dbg(`s total=${db.pool.totalCount} idle=${db.pool.idleCount} waiting=${db.pool.waitingCount}`);
     const server = liveHashes(await serverLive('coops'));
-    dbg('a');
-    const la = liveHashes(await a.live('coops'));
-    dbg('b');
-    const lb = liveHashes(await b.live('coops'));
-    dbg('e');
-    const le = liveHashes(await edge.call<WireDoc[]>('list', { collection: 'coops' }));
-    const sides = [la, lb, le];
+    const sides = [liveHashes(await a.live('coops')), liveHashes(await b.live('coops')), liveHashes(await edge.call<WireDoc[]>('list', { collection: 'coops' }))];
     if (sides.every((side) => JSON.stringify(side) === JSON.stringify(server))) return server;
     last = `server ${server.length}, a ${sides[0]!.length}, b ${sides[1]!.length}, edge ${sides[2]!.length}`;
-    if (process.env.SYNC_DEBUG) console.log(last);
     if (Date.now() > deadline) throw new Error(`no convergence: ${last}; rx errors ${[...a.errors, ...b.errors].slice(-3).join(' | ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

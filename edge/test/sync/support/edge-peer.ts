@@ -87,12 +87,11 @@ const ops: Record<string, (args: Record<string, unknown>) => unknown> = {
   ledger: () => ledger.list(),
   /** Appends `count` reading records (each one batch of `perRecord` readings) plus `events` events. */
   appendTelemetry(args) {
-    const { count, perRecord, sensorId, startTs, farmId } = args as { count: number; perRecord: number; sensorId: string; startTs: number; farmId: string };
+    const { count, perRecord, sensorId, startTs } = args as { count: number; perRecord: number; sensorId: string; startTs: number };
     for (let i = 0; i < count; i += 1) {
       const readings = Array.from({ length: perRecord }, (_, j) => ({ sensorId, ts: startTs + (i * perRecord + j) * 1000, status: 'ok' as const, value: 20 + ((i + j) % 50) / 10 }));
       outbox.append('readings', readings[0]!.ts, encodeReadingBatch(sensorId, readings));
     }
-    void farmId;
     return outbox.depth();
   },
   appendEvent: (args) => outbox.append(args.stream as 'critical' | 'events', Number(args.ts), args.event),
@@ -110,7 +109,6 @@ const ops: Record<string, (args: Record<string, unknown>) => unknown> = {
 process.on('message', (raw) => {
   const message = raw as { id: number; op: string; args: Record<string, unknown> };
   const op = ops[message.op];
-  if (process.env.SYNC_DEBUG) process.stderr.write(`edge-peer <- ${message.op}\n`);
   Promise.resolve()
     .then(() => {
       if (!op) throw new Error(`unknown op ${message.op}`);
@@ -126,4 +124,3 @@ process.on('disconnect', () => {
   void client?.stop().finally(() => process.exit(0));
 });
 process.send?.({ id: 0, ok: true, value: 'ready' });
-if (process.env.SYNC_DEBUG) setInterval(() => process.stderr.write(`edge-peer tick ${JSON.stringify(client?.status())}\n`), 1000).unref();
