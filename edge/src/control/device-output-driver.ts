@@ -11,18 +11,28 @@ export type OutputLocator = (outputId: string) => { nodeId: string; channel: num
 export class DeviceOutputDriver implements OutputDriver {
   private manager: Pick<DeviceManager, 'setOutput'> | null = null;
   private locate: OutputLocator | null = null;
+  private readonly inFlight = new Set<Promise<Ack>>();
 
   attach(manager: Pick<DeviceManager, 'setOutput'>, locate: OutputLocator): void {
     this.manager = manager;
     this.locate = locate;
   }
 
-  detach(): void {
+  /** Refuses new commands and waits for those in flight, so the devices can stop with no command half-done. */
+  async detach(): Promise<void> {
     this.manager = null;
     this.locate = null;
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  async setOutput(outputId: string, state: 'on' | 'off', level?: number): Promise<Ack> {
+  setOutput(outputId: string, state: 'on' | 'off', level?: number): Promise<Ack> {
+    const pending = this.send(outputId, state, level);
+    this.inFlight.add(pending);
+    void pending.finally(() => this.inFlight.delete(pending));
+    return pending;
+  }
+
+  private async send(outputId: string, state: 'on' | 'off', level?: number): Promise<Ack> {
     if (!this.manager || !this.locate) return { ok: false, error: 'the device link is not running' };
     const where = this.locate(outputId);
     if (!where) return { ok: false, error: `output ${outputId} is not in the registry` };

@@ -119,7 +119,6 @@ export async function startController(edge: Edge, options: ControllerOptions): P
       const output = edge.repositories.registry.getOutput(outputId);
       return output ? { nodeId: output.nodeId, channel: output.channel, dimmable: output.dimmable } : undefined;
     });
-    stops.push(() => options.driver.detach());
     engine.start();
     stops.push(() => engine.stop());
     automationBridge.start(engine);
@@ -144,7 +143,8 @@ export async function startController(edge: Edge, options: ControllerOptions): P
     }
     await devices.start();
     stops.push(() => devices.stop());
-    // Devices stop before the simulators (reverse order), so the nodes see the link go quiet last.
+    // Runs first on stop (reverse order): no new command, and none left in flight when the devices stop.
+    stops.push(() => options.driver.detach());
     return { devices, engine, deviceBridge, automationBridge, simulators, stop };
   } catch (error) {
     await stop();
