@@ -1,4 +1,6 @@
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { TokkatotError } from '@tokkatot/shared';
 import type pg from 'pg';
 import { SYNC_COLLECTIONS, type CollectionSpec } from '@tokkatot/sync';
 import { SyncDocStore } from '../db/sync-doc-store.js';
@@ -62,6 +64,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ingest = new IngestService(deps.pool, deps.readings, now);
   app.decorate('services', { store, hub, auth, ingest });
   app.setErrorHandler(handleError);
+  // Per-route limits only (pairing): replication traffic is bounded by the protocol itself.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => Object.assign(new TokkatotError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429 }),
+  });
 
   let expiryTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {

@@ -18,7 +18,10 @@ export async function registerPairingRoutes(
   app: FastifyInstance,
   deps: { pool: pg.Pool; authenticate: (authorization: string | undefined) => Promise<Principal>; now: () => number },
 ): Promise<void> {
-  app.post('/v1/pairing/start', async (request, reply) => {
+  // Unauthenticated and code-guessing endpoints: a few tries per minute per address is plenty for a person.
+  const limited = { config: { rateLimit: { max: 10, timeWindow: 60_000 } } };
+
+  app.post('/v1/pairing/start', limited, async (request, reply) => {
     const { edgeName } = parseInput(z.strictObject({ edgeName: NameSchema }), request.body, 'pairing request');
     const pairingId = newId(deps.now());
     const claimCode = generateClaimCode();
@@ -31,7 +34,10 @@ export async function registerPairingRoutes(
     return reply.status(201).send({ pairingId, claimCode, pollSecret, expiresAt });
   });
 
-  app.post('/v1/pairing/claim', async (request) => {
+  // Claims are limited per signed-in user, so one owner guessing cannot lock others out.
+  const perUser = { config: { rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request: { headers: { authorization?: string }; ip: string }) => request.headers.authorization ?? request.ip } } };
+
+  app.post('/v1/pairing/claim', perUser, async (request) => {
     const principal = await deps.authenticate(request.headers.authorization);
     if (principal.kind !== 'user' || !hasRole(principal.role, 'owner')) throw new TokkatotError('FORBIDDEN', 'Only the farm owner pairs an edge.');
     const { claimCode } = parseInput(z.strictObject({ claimCode: z.string().max(20) }), request.body, 'claim');
@@ -57,7 +63,7 @@ export async function registerPairingRoutes(
     });
   });
 
-  app.post('/v1/pairing/:pairingId/credential', async (request, reply) => {
+  app.post('/v1/pairing/:pairingId/credential', { config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (request, reply) => {
     const { pairingId } = parseInput(z.object({ pairingId: z.string().max(64) }), request.params, 'path');
     const { pollSecret } = parseInput(z.strictObject({ pollSecret: z.string().max(200) }), request.body, 'poll');
     return withTransaction(deps.pool, async (client) => {

@@ -33,7 +33,7 @@ export async function registerIngestRoutes(
       }
     });
 
-    scope.post('/v1/ingest', async (request) => {
+    scope.post('/v1/ingest', { bodyLimit: MAX_COMPRESSED }, async (request) => {
       const principal = await deps.authenticate(request.headers.authorization);
       if (principal.kind !== 'edge') throw new TokkatotError('FORBIDDEN', 'Only a paired edge uploads its outbox.');
       if (request.headers['content-type']?.split(';')[0] !== INGEST_CONTENT_TYPE) {

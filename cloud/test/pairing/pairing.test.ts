@@ -62,6 +62,16 @@ describe('pairing', () => {
     expect((await post('/v1/pairing/start', { edgeName: '' })).statusCode).toBe(400);
   });
 
+  it('limits claim attempts so a code cannot be guessed by brute force', async () => {
+    const guesser = signUserToken(JWT_SECRET, { sub: 'guesser', farmId: 'farm-p', role: 'owner' });
+    const answers = [];
+    for (let i = 0; i < 12; i += 1) answers.push((await post('/v1/pairing/claim', { claimCode: `${String(i).padStart(4, '0')}-0000` }, guesser)).statusCode);
+    expect(answers.slice(0, 10).every((status) => status === 404)).toBe(true);
+    expect(answers.slice(10)).toEqual([429, 429]);
+    const limited = await post('/v1/pairing/claim', { claimCode: '0000-0000' }, guesser);
+    expect(limited.json().error.code).toBe('RATE_LIMITED');
+  });
+
   it('reads claim codes forgivingly: case, spaces and look-alike letters', () => {
     expect(normaliseClaimCode(' 7k2q 9xmd ')).toBe('7K2Q-9XMD');
     expect(normaliseClaimCode('O1IL-ABCD')).toBe('0111-ABCD');
