@@ -17,6 +17,8 @@ export type DailyRecordBody = z.infer<typeof DailyRecordBodySchema>;
 
 export const DailyRecordParamsSchema = z.strictObject({ coopId: IdSchema, date: DateSchema });
 
+/** A date range; without one, the farm's today. */
 export const DailyRecordsQuerySchema = z
-  .strictObject({ from: DateSchema, to: DateSchema, coopId: IdSchema.optional() })
-  .refine((query) => query.from <= query.to, { message: 'from must not be after to', path: ['to'] });
+  .strictObject({ from: DateSchema.optional(), to: DateSchema.optional(), coopId: IdSchema.optional() })
+  .refine((query) => (query.from === undefined) === (query.to === undefined), { message: 'give both from and to, or neither', path: ['to'] })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { message: 'from must not be after to', path: ['to'] });

@@ -36,10 +36,12 @@ export const dailyRecordsRoutes: FastifyPluginAsync<DailyRecordsOptions> = async
 
   app.get(
     '/api/daily-records',
-    { config: { access: 'viewer' }, schema: { tags: ['daily'], summary: 'Daily records of a date range', querystring: DailyRecordsQuerySchema } },
+    { config: { access: 'viewer' }, schema: { tags: ['daily'], summary: 'Daily records of a date range (default: the farm’s today)', querystring: DailyRecordsQuerySchema } },
     async (request) => {
       requireRole(request, options.authenticate, 'viewer');
-      return { today: today(), records: options.records.list(request.query) };
+      const day = today();
+      const { from = day, to = day, coopId } = request.query;
+      return { today: day, records: options.records.list({ from, to, ...(coopId ? { coopId } : {}) }) };
     },
   );
 

@@ -1,0 +1,59 @@
+import type { Alarm, Coop, Node, Output, OutputReasonSource, Role, Sensor } from '@tokkatot/shared';
+
+/** Shapes of the edge API's answers (edge/src/http/views.ts), as the app reads them. */
+export interface OutputView extends Output {
+  active: boolean;
+  inactiveReason: string | null;
+  current: { state: 'on' | 'off'; level: number | null; source: OutputReasonSource; reason: string; since: number } | null;
+  manual: { commandId: string; state: 'on' | 'off'; reason: string; expiresAt: number } | null;
+}
+
+export interface SensorView extends Sensor {
+  active: boolean;
+  latest: { ts: number; value: number | null; failure: string | null } | null;
+}
+
+export interface CoopView extends Coop {
+  outputs: OutputView[];
+  sensors: SensorView[];
+  openAlarms: number;
+  /** The climate target band, once the core exposes it on the coop. */
+  target?: { lowC: number; highC: number } | null;
+}
+
+export interface NodeView extends Node {
+  online: boolean;
+}
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  locale: 'km' | 'en';
+  disabled?: boolean;
+}
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  user: PublicUser;
+}
+
+export interface ManualResult {
+  confirmed: boolean | null;
+  decision: { state: 'on' | 'off'; source: OutputReasonSource; reason: string };
+  output: OutputView;
+}
+
+export interface DailyRecord {
+  coopId: string;
+  date: string;
+  mortality: { heat: number; sick: number; injured: number; unknown: number };
+  culls: number;
+  feedBags: number;
+  waterMeter: number | null;
+  note: string;
+}
+
+export type { Alarm, Role };

@@ -1,0 +1,26 @@
+import { useEffect } from 'preact/hooks';
+import { Icon } from '../components/icons.js';
+import { useT } from '../components/use-t.js';
+import { html } from '../html.js';
+import { refreshCoops, signOut, store } from '../state.js';
+import { useStore } from '../store.js';
+import { CoopsEditor, NodesEditor, UsersEditor } from './manage-parts.js';
+
+/** Manager screens, as far as the edge API allows: coops, boards, people. */
+export function ManageScreen() {
+  const { t } = useT();
+  const { coops, session } = useStore(store);
+  useEffect(() => void refreshCoops().catch(() => undefined), []);
+  const role = session?.user.role;
+  return html`<section>
+    <h1>${t('manageTitle')}</h1>
+    <h2>${t('coopsSection')}</h2>
+    ${coops ? html`<${CoopsEditor} coops=${coops} />` : null}
+    <h2>${t('nodesSection')}</h2>
+    ${coops ? html`<${NodesEditor} coops=${coops} />` : null}
+    ${role === 'owner' ? html`<h2>${t('usersSection')}</h2><${UsersEditor} />` : null}
+    <h2>${t('schedulesSection')}</h2>
+    <p class="muted">${t('schedulesMissing')}</p>
+    <button type="button" class="secondary wide" onClick=${() => void signOut()}><${Icon} name="logout" /> ${t('signOut')}</button>
+  </section>`;
+}
