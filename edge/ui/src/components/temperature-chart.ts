@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SensorView } from '../api/types.js';
 import { html } from '../html.js';
-import { api } from '../state.js';
+import { formatNumber, formatTime } from '../i18n/i18n.js';
+import { api, store } from '../state.js';
+import { useStore } from '../store.js';
 import { useT } from './use-t.js';
 
 interface History {
@@ -25,7 +27,8 @@ export function toSeries(history: History): [number[], Array<number | null>] {
  * loaded only when a chart is shown, keeping it out of the first screen's bundle.
  */
 export function TemperatureChart({ sensor }: { sensor: SensorView }) {
-  const { t } = useT();
+  const { t, locale } = useT();
+  const { timezone } = useStore(store);
   const box = useRef<HTMLDivElement>(null);
   const [empty, setEmpty] = useState(false);
   const end = sensor.latest?.ts ?? null;
@@ -50,7 +53,11 @@ export function TemperatureChart({ sensor }: { sensor: SensorView }) {
           height: 180,
           legend: { show: false },
           scales: { x: { time: true } },
-          axes: [{ stroke: '#333' }, { stroke: '#333', values: (_u, ticks) => ticks.map((tick) => `${tick.toFixed(0)}°`) }],
+          // Farm-clock times and the language's digits, instead of uPlot's English date labels.
+          axes: [
+            { stroke: '#333', values: (_u, ticks) => ticks.map((tick) => formatTime(locale, tick * 1000, timezone)) },
+            { stroke: '#333', values: (_u, ticks) => ticks.map((tick) => `${formatNumber(locale, tick)}°`) },
+          ],
           series: [{}, { label: 'temperature', stroke: '#b3261e', width: 2, spanGaps: false }],
         },
         data as unknown as [number[], number[]],
@@ -61,7 +68,7 @@ export function TemperatureChart({ sensor }: { sensor: SensorView }) {
       cancelled = true;
       plot?.destroy();
     };
-  }, [sensor.id, end === null ? null : Math.floor(end / 60_000)]);
+  }, [sensor.id, end === null ? null : Math.floor(end / 60_000), locale, timezone]);
   return html`<figure class="chart">
     <figcaption>${t('chartTitle')} · ${sensor.name}</figcaption>
     <div ref=${box} class="chart-box" role="img" aria-label=${`${t('chartTitle')} · ${sensor.name}`} data-testid="chart"></div>

@@ -4,6 +4,7 @@ import { Icon } from '../components/icons.js';
 import { useT } from '../components/use-t.js';
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/en.js';
+import { toKhmerDigits } from '../i18n/i18n.js';
 import { api, refreshCoops, store } from '../state.js';
 import { useStore } from '../store.js';
 
@@ -26,7 +27,7 @@ function Counter({ id, label, value, step = 1, onChange }: { id: string; label: 
 
 /** The day's checklist per coop: deaths by cause, culls, feed, water meter, a note. Today only. */
 export function DailyScreen() {
-  const { t } = useT();
+  const { t, locale } = useT();
   const { coops } = useStore(store);
   const [coopId, setCoopId] = useState<string | null>(null);
   const [today, setToday] = useState<string | null>(null);
@@ -68,7 +69,7 @@ export function DailyScreen() {
   if (coops.length === 0) return html`<p class="muted">${t('noCoops')}</p>`;
   return html`<section>
     <h1>${t('dailyTitle')}</h1>
-    ${today ? html`<p class="muted">${today}</p>` : null}
+    ${today ? html`<p class="muted">${locale === 'km' ? toKhmerDigits(today) : today}</p>` : null}
     <form onSubmit=${save}>
       <label for="daily-coop">${t('coop')}</label>
       <select id="daily-coop" value=${selected ?? ''} onChange=${(event: Event) => setCoopId((event.target as HTMLSelectElement).value)}>
