@@ -11,6 +11,8 @@ export class FaultProxy {
   private readonly sockets = new Set<Socket>();
   private readonly streams = new Set<http.ServerResponse>();
   private down = { outage: false, partitioned: false };
+  /** The Retry-After header sent during an outage (seconds). */
+  retryAfterSeconds = 0;
 
   /** 503 for every request (the cloud is down); open connections are cut when it starts. */
   get outage(): boolean {
@@ -30,6 +32,8 @@ export class FaultProxy {
     if (value) this.dropAll();
   }
   private lose: Array<{ match: RegExp; remaining: number }> = [];
+  /** Requests answered 503 during an outage. */
+  refused = 0;
   /** Requests that reached the cloud, by method and path (no query). */
   readonly seen: string[] = [];
   /** Called as each request is forwarded, before the cloud answers (to kill a client mid-request). */
@@ -45,7 +49,8 @@ export class FaultProxy {
         return;
       }
       if (this.outage) {
-        res.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' }).end('{"error":{"code":"NOT_READY","message":"down"}}');
+        this.refused += 1;
+        res.writeHead(503, { 'retry-after': String(this.retryAfterSeconds), 'content-type': 'application/json' }).end('{"error":{"code":"NOT_READY","message":"down"}}');
         return;
       }
       const path = (req.url ?? '/').split('?')[0]!;

@@ -46,6 +46,9 @@ beforeAll(async () => {
 
 afterEach(async () => {
   proxy.onForward = undefined;
+  proxy.outage = false;
+  proxy.partitioned = false;
+  proxy.retryAfterSeconds = 0;
   for (const peer of peers.splice(0)) await peer.close();
 });
 
@@ -147,6 +150,29 @@ describe('edge client faults', () => {
     const status = await peer.call<{ currentError: string | null; queueDepth: number; lastSuccessAt: number | null }>('status');
     expect(status).toMatchObject({ currentError: null, queueDepth: 0 });
     expect(status.lastSuccessAt).not.toBeNull();
+  });
+
+  it('backs off during an outage and honours Retry-After, then catches up', async () => {
+    const peer = await startEdge('outage');
+    await fillOutbox(peer, 'temp-o', 30, 0);
+    proxy.retryAfterSeconds = 2;
+    proxy.outage = true;
+    const refusedBefore = proxy.refused;
+    await peer.call('start');
+    await waitFor(async () => (await peer.call<{ state: string }>('status')).state === 'backing_off');
+    const status = await peer.call<{ nextAttemptAt: number; currentError: string; queueDepth: number; oldestRecordTs: number }>('status');
+    expect(status.nextAttemptAt - Date.now()).toBeGreaterThan(1500);
+    expect(status.currentError).toMatch(/503/);
+    expect(status).toMatchObject({ queueDepth: 30, oldestRecordTs: T0 });
+    const refusedAtBackoff = proxy.refused;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Within the Retry-After window the client sends no pass (the stream may knock once on its own schedule).
+    expect(proxy.refused - refusedAtBackoff).toBeLessThanOrEqual(2);
+    expect(refusedAtBackoff).toBeGreaterThan(refusedBefore);
+    proxy.outage = false;
+    proxy.retryAfterSeconds = 0;
+    await waitFor(async () => (await peer.call<{ records: number }>('depth')).records === 0);
+    expect(await scalar(`SELECT sum(count) AS n FROM telemetry_rollup WHERE resolution = 'day' AND sensor_id = 'temp-o'`)).toBe(150);
   });
 
   it('stops retrying on a refused credential and resumes once a new one is set', async () => {

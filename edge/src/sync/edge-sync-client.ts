@@ -143,7 +143,8 @@ export class EdgeSyncClient {
   trigger(): void {
     if (this.stopped) return;
     if (this.statusState.state === 'auth_failed') return;
-    if (this.running) {
+    // While backing off, the retry timer runs the next pass: a trigger must not cut the wait short.
+    if (this.running || this.statusState.state === 'backing_off') {
       this.again = true;
       return;
     }
@@ -245,6 +246,7 @@ export class EdgeSyncClient {
   private async runStream(signal: AbortSignal): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
+      let retryAfter: number | undefined;
       try {
         const response = await this.transport.openStream(signal);
         if (!response.body) throw new Error('stream has no body');
@@ -264,6 +266,7 @@ export class EdgeSyncClient {
       } catch (error) {
         if (this.stopped) break;
         const status = error instanceof TransportError ? error.status : undefined;
+        retryAfter = error instanceof TransportError ? error.retryAfterMs : undefined;
         if (classifyFailure(status) === 'auth') {
           this.statusState.state = 'auth_failed';
           this.statusState.currentError = (error as Error).message;
@@ -273,7 +276,7 @@ export class EdgeSyncClient {
       if (this.stopped) break;
       failures += 1;
       const backoff = this.options.backoff ?? { baseMs: 1000, maxMs: 300_000 };
-      await this.sleep(computeBackoff(failures, { ...backoff, random: this.options.random }));
+      await this.sleep(Math.max(retryAfter ?? 0, computeBackoff(failures, { ...backoff, random: this.options.random })));
     }
   }
 
