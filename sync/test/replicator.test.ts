@@ -113,3 +113,29 @@ describe('Replicator', () => {
     );
   });
 });
+
+describe('Replicator stream handling', () => {
+  it('pulls from its own checkpoint on a stream page, so writes made before the stream connected are not skipped', async () => {
+    const master = new MemoryMaster('farm-1', SYNC_COLLECTIONS);
+    const a = peer(master, 'edge-farm-1');
+    await a.replicator.syncAll();
+    master.write('coops', coop('early', 'Written while disconnected', 1, 'web-a'));
+    master.write('coops', coop('late', 'Sent on the stream', 2, 'web-a'));
+    const page = await master.pull('coops', { seq: 1, id: '~' }, 10);
+    await a.replicator.handleStreamMessage({ collection: 'coops', documents: page.documents, checkpoint: page.checkpoint! });
+    expect(a.store.list('coops').map((d) => d.id)).toEqual(['early', 'late']);
+  });
+
+  it('ignores a stream page at or behind its checkpoint and runs a catch-up on RESYNC', async () => {
+    const master = new MemoryMaster('farm-1', SYNC_COLLECTIONS);
+    master.write('coops', coop('c1', 'One', 1, 'web-a'));
+    const a = peer(master, 'edge-farm-1');
+    await a.replicator.syncAll();
+    const stale = { collection: 'coops', documents: [{ ...coop('c1', 'Old state', 0, 'web-a'), _deleted: false }], checkpoint: { seq: 1, id: 'c1' } };
+    await a.replicator.handleStreamMessage(stale);
+    expect(a.store.get('coops', 'c1')?.name).toBe('One');
+    master.write('coops', coop('c2', 'Two', 2, 'web-a'));
+    await a.replicator.handleStreamMessage({ collection: '*', resync: true });
+    expect(a.store.get('coops', 'c2')?.name).toBe('Two');
+  });
+});
