@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CoopSchema, HybridLogicalClock } from '@tokkatot/shared';
+import { CoopSchema, HybridLogicalClock, OutputSchema } from '@tokkatot/shared';
 import { CommandSchema, createMergePolicy, equalDocs, resolveConflict, type WireDoc } from '@tokkatot/sync';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxConflictHandler, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { disableWarnings, RxDBDevModePlugin } from 'rxdb/plugins/dev-mode';
@@ -18,7 +18,7 @@ export function rxSchemaOf(schema: z.ZodType): RxJsonSchema<Record<string, unkno
   return { ...json, version: 0, primaryKey: 'id', type: 'object' } as unknown as RxJsonSchema<Record<string, unknown>>;
 }
 
-const COLLECTIONS = { coops: CoopSchema, commands: CommandSchema } as const;
+const COLLECTIONS = { coops: CoopSchema, outputs: OutputSchema, commands: CommandSchema } as const;
 type Name = keyof typeof COLLECTIONS;
 
 // RxDB may hand the handler its internal fields; the protocol compares document states only.
@@ -32,7 +32,7 @@ function plain(doc: Record<string, unknown>): WireDoc {
  * farm with the cloud over HTTP and SSE, with the same merge function as the edge.
  */
 export class RxdbPeer {
-  readonly resolutions: Array<{ collection: string; id: string; rejected: boolean }> = [];
+  readonly resolutions: Array<{ collection: string; id: string; rejected: boolean; rules: string[] }> = [];
   readonly errors: string[] = [];
   private db!: RxDatabase;
   private readonly replications = new Map<Name, RxReplicationState<Record<string, unknown>, unknown>>();
@@ -67,7 +67,7 @@ export class RxdbPeer {
           policy,
         );
         // The dashboard records every resolution; here the test keeps them.
-        this.resolutions.push({ collection, id: String(input.realMasterState.id), rejected: result.rejected });
+        this.resolutions.push({ collection, id: String(input.realMasterState.id), rejected: result.rejected, rules: result.resolutions.map((r) => `${r.field}:${r.rule}:${r.chosen}`) });
         return result.doc as never;
       },
     });

@@ -55,7 +55,7 @@ beforeAll(async () => {
   }
   a = new RxdbPeer('web-a', urls.a!, farm.ownerToken);
   b = new RxdbPeer('web-b', urls.b!, signUserToken(JWT_SECRET, { sub: 'manager', farmId: FARM, role: 'manager' }, 3600));
-  await a.start(['coops', 'commands']);
+  await a.start(['coops', 'outputs', 'commands']);
   await b.start(['coops']);
   dir = mkdtempSync(join(tmpdir(), 'tokkatot-conformance-'));
   const { EdgePeerHandle } = (await import(EDGE_PEER_HANDLE)) as { EdgePeerHandle: { spawn(): Promise<EdgePeer> } };
@@ -66,7 +66,7 @@ beforeAll(async () => {
     farmId: FARM,
     token: farm.edgeToken,
     replicaName: 'edge-farm-c',
-    collections: ['coops', 'commands'],
+    collections: ['coops', 'outputs', 'commands'],
     batchSize: 50,
     periodicSyncMs: 1000,
   });
@@ -144,6 +144,34 @@ describe('RxDB 17.6.0 conformance', () => {
     await converged();
     expect((await byId(b, 'c1'))?.name).toBe('From edge');
     expect(a.resolutions.some((r) => r.id === 'c1')).toBe(true);
+  });
+
+  it('lets the edge value of a safety-critical field win a same-field conflict, even against a later browser edit', async () => {
+    const fan = { id: 'fan-1', farmId: FARM, coopId: 'c1', nodeId: 'node-1', channel: 2, kind: 'fan', name: 'Fan 1', activeLow: true, failSafeState: 'on', maxOnSeconds: 1800, installed: true };
+    await a.upsert('outputs', fan);
+    await waitFor(async () => (await edge.call<WireDoc | null>('get', { collection: 'outputs', id: 'fan-1' })) !== null);
+    proxies.a.partitioned = true;
+    proxies.e.partitioned = true;
+    const base = stripDeleted((await a.live('outputs'))[0]!);
+    await edge.call('writeLocal', { collection: 'outputs', doc: { ...base, maxOnSeconds: 900, hlc: edgeStamp(), updatedAt: Date.now() } });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await a.upsert('outputs', { ...base, maxOnSeconds: 60, name: 'Fan one' });
+    proxies.a.partitioned = false;
+    await a.awaitInSync();
+    proxies.e.partitioned = false;
+    await edge.call('trigger');
+    await waitFor(async () => {
+      const server = (await app.services.store.readById(FARM, 'outputs', 'fan-1'))!;
+      const onEdge = await edge.call<WireDoc>('get', { collection: 'outputs', id: 'fan-1' });
+      const onA = (await a.live('outputs'))[0]!;
+      return [server, onEdge, onA].every((doc) => doc.maxOnSeconds === 900 && doc.name === 'Fan one') && hashDoc(server) === hashDoc(onEdge) && hashDoc(onA) === hashDoc(server);
+    });
+    // The edge resolved it (the browser pushed first) and its audit event reached the cloud.
+    await waitFor(async () => {
+      const { rows } = await db.pool.query(`SELECT body FROM farm_event WHERE type = 'sync_conflict_resolved' AND body->'detail'->>'docId' = 'fan-1'`);
+      const fields = rows.flatMap((row) => (row.body.detail.fields as Array<{ field: string; rule: string; chosen: string; local: unknown; remote: unknown }>));
+      return fields.some((f) => f.field === 'maxOnSeconds' && f.rule === 'owner' && f.chosen === 'local' && f.local === 900 && f.remote === 60);
+    });
   });
 
   it('settles an insert race on the same id to one winner everywhere', async () => {
