@@ -20,7 +20,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 junit=${FIRMWARE_JUNIT:-.test-report/ctest.xml}
+case "$junit" in /*) ;; *) junit="$PWD/$junit" ;; esac
 mkdir -p "$(dirname "$junit")"
 cmake -S firmware -B firmware/build -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build firmware/build -j2
-ctest --test-dir firmware/build --output-on-failure --output-junit "$PWD/$junit"
+ctest --test-dir firmware/build --output-on-failure --output-junit "$junit"

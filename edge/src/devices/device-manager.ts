@@ -315,8 +315,11 @@ export class DeviceManager extends EventEmitter<DeviceEventMap> {
         { nodeId: session.nodeId },
       );
       const answer = this.waitress.waitFor(matcher, timeoutMs, `answer to ${frame.message.type} ${id} (seq ${seq}) from ${session.nodeId}`);
-      await session.transport.send(session.address, frame);
+      // The waiter can be rejected (stop, reboot) while the send is still in flight: observe it now
+      // so that rejection is never reported as unhandled; it is read again below.
+      answer.catch(() => undefined);
       try {
+        await session.transport.send(session.address, frame);
         const { message } = await answer;
         if (message.type === 'ack') return { status: 'acked', id, attempts: attempt };
         return { status: 'nacked', id, error: message.error, attempts: attempt };
