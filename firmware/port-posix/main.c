@@ -95,6 +95,22 @@ static void actuators(coop_actuators_t *a) {
   }
 }
 
+/*
+ * --sim-time-sampling: the node schedules each sample `period` wall ms ahead; shorten that to
+ * period / speed, so sensors sample the accelerated coop at its configured period of simulated
+ * time (a 10 s DHT22 period stays 10 coop seconds at any --speed, and its 3-sample filter with it).
+ */
+static void scale_sampling(tk_node_t *node, uint32_t *scheduled, uint32_t now_ms) {
+  uint8_t i;
+  for (i = 0; i < sim.board.sensor_count; i++) {
+    uint32_t next = node->sensors.rt[i].next_sample_ms;
+    int32_t ahead = (int32_t)(next - now_ms);
+    if (next == scheduled[i] || ahead <= 0) continue;
+    scheduled[i] = now_ms + (uint32_t)(ahead / sim.speed > 1.0 ? ahead / sim.speed : 1.0);
+    node->sensors.rt[i].next_sample_ms = scheduled[i];
+  }
+}
+
 static void journal(const char *fmt, uint32_t a, const char *b) {
   char path[512];
   FILE *f;
@@ -132,6 +148,7 @@ static void usage(FILE *to) {
           "  --seed N              random seed (noise, faults)\n"
           "  --dead-sensor CH      sensor channel that never answers (repeatable)\n"
           "  --dead-after-ms N     dead sensors still answer for the first N ms\n"
+          "  --sim-time-sampling   sensor sample periods count simulated time (divided by --speed)\n"
           "  --stuck-relay CH[:on|off]  output whose relay ignores its coil (default stuck on)\n"
           "  --line-noise P        probability per frame of a flipped bit and of junk bytes\n"
           "  --reboot-after-ms N   reboot once after N ms (SIGUSR1 reboots at any time)\n"
@@ -165,6 +182,8 @@ int main(int argc, char **argv) {
   int birds = 1000;
   double outside_min_c = 23.0, outside_max_c = 33.0;
   bool pad_fan = false;
+  bool sim_time_sampling = false;
+  uint32_t scheduled_samples[TK_MAX_SENSORS] = {0};
   uint64_t start_ms, last_ms, last_status_ms = 0;
   int i;
 
@@ -184,6 +203,9 @@ int main(int argc, char **argv) {
       return 0;
     } else if (strcmp(a, "--echo") == 0) {
       echo = true;
+      takes = false;
+    } else if (strcmp(a, "--sim-time-sampling") == 0) {
+      sim_time_sampling = true;
       takes = false;
     } else if (strcmp(a, "--pad-fan") == 0) {
       pad_fan = true;
@@ -337,8 +359,10 @@ int main(int argc, char **argv) {
       journal("boot boot=%08x reason=%s\n", boot_id, "software");
       sim_log("rebooting");
       tk_node_init(&node, &sim.board, boot_id, TK_RESET_SOFTWARE, (uint32_t)sim.now_ms);
+      memset(scheduled_samples, 0, sizeof scheduled_samples);
     }
     tk_node_tick(&node, (uint32_t)sim.now_ms);
+    if (sim_time_sampling) scale_sampling(&node, scheduled_samples, (uint32_t)sim.now_ms);
     sim_flush_delayed();
     actuators(&act);
     coop_model_step(&sim.coop, &act, (double)(sim.now_ms - last_ms) / 1000.0 * sim.speed);

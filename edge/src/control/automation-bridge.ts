@@ -41,6 +41,9 @@ export class AutomationBridge {
   private engine: Pick<AutomationEngine, 'updateConfig' | 'acknowledge'> | null = null;
   private readonly unsubscribers: (() => void)[] = [];
   private refreshQueued = false;
+  private readonly pending = new Map<string, EngineDecision>();
+  /** Batches are applied one after the other, in the order the engine decided them. */
+  private applying: Promise<void> = Promise.resolve();
 
   /** Hand these to the AutomationEngine's constructor. */
   readonly listeners: AutomationListeners = {
@@ -92,15 +95,44 @@ export class AutomationBridge {
   }
 
   private onDecided(decision: EngineDecision): void {
+    // One recompute decides several outputs in a row: apply them together, after it returns.
+    this.pending.set(decision.outputId, decision);
+    if (this.pending.size === 1) queueMicrotask(() => void this.applyPending());
+  }
+
+  /**
+   * Break before make: every OFF is applied (and acknowledged by its node) before any ON is sent,
+   * so a heater switching off for a fan switching on never runs together with it, not even for
+   * the length of one command's round trip.
+   */
+  private async applyPending(): Promise<void> {
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    const previous = this.applying;
+    let release = () => undefined as void;
+    this.applying = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      await Promise.all(batch.filter((d) => d.state === 'off').map((d) => this.apply(d)));
+      await Promise.all(batch.filter((d) => d.state === 'on').map((d) => this.apply(d)));
+    } finally {
+      release();
+    }
+  }
+
+  private async apply(decision: EngineDecision): Promise<void> {
     const { arbiter } = this.deps.edge;
     const source = toArbiterSource(decision.source);
     if (!source) return;
     const input = { state: decision.state, reason: decision.reason, until: null };
     // Set the new input before clearing the old ones, so the output never passes through "default".
     const stale = arbiter.inputsOf(decision.outputId).filter((held) => held.source !== source && AUTOMATION_SOURCES.includes(held.source));
-    const fail = (error: unknown) => this.deps.log?.('arbiter input not applied', { outputId: decision.outputId, error: (error as Error).message });
-    arbiter.setInput(decision.outputId, source, input).catch(fail);
-    for (const held of stale) arbiter.setInput(decision.outputId, held.source, null).catch(fail);
+    try {
+      await arbiter.setInput(decision.outputId, source, input);
+      await Promise.all(stale.map((held) => arbiter.setInput(decision.outputId, held.source, null)));
+    } catch (error) {
+      this.deps.log?.('arbiter input not applied', { outputId: decision.outputId, error: (error as Error).message });
+    }
   }
 
   private onEvent(event: Event): void {

@@ -91,7 +91,8 @@ export function addDemoCoop(edge: Pick<Edge, 'registry' | 'hlc' | 'clock'>, hell
         minOffSeconds: 120,
         maxRunSeconds: null,
         heaterStages: heaters.map((outputId, i) => ({ outputId, onBelowC: i })),
-        fanStages: fans.map((outputId, i) => ({ outputId, onAboveC: i * 0.5 })),
+        // Both fan stages at the band's top: the pad stage is what holds a 36 °C afternoon inside the band.
+        fanStages: fans.map((outputId) => ({ outputId, onAboveC: 0 })),
         minimumVentilation: fans[0] ? { outputIds: [fans[0]], cycleSeconds: 600, minOnPercent: 3, maxOnPercent: 30, rampSpanC: 3 } : null,
         humidityMaxPercent: null,
         sensorStaleSeconds: 120,
