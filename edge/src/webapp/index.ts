@@ -2,5 +2,6 @@
 export { webappPlugin, DEFAULT_UI_DIST, type WebappOptions } from './webapp-plugin.js';
 export { dailyRecordsRoutes, type DailyRecordsOptions } from './daily-records-routes.js';
 export { sirenRoutes, type SirenOptions } from './siren-routes.js';
+export { schedulesRoutes, type SchedulesOptions, type SchedulesStore } from './schedules-routes.js';
 export { DailyRecordBodySchema, type DailyRecordBody } from './daily-record-schemas.js';
-export { registerWebapp } from './register-webapp.js';
+export { registerWebapp, type RegisterWebappOptions } from './register-webapp.js';

@@ -1,7 +1,9 @@
+import type { Schedule } from '@tokkatot/shared';
 import type { FastifyInstance } from 'fastify';
 import { DailyRecordsRepository } from '../db/daily/index.js';
 import type { Edge } from '../edge.js';
 import { dailyRecordsRoutes } from './daily-records-routes.js';
+import { schedulesRoutes, type SchedulesStore } from './schedules-routes.js';
 import { sirenRoutes } from './siren-routes.js';
 import { webappPlugin } from './webapp-plugin.js';
 
@@ -10,6 +12,8 @@ export interface RegisterWebappOptions {
   root?: string;
   /** The local siren; without one, silencing answers with the state unknown and does nothing. */
   siren?: { silence(): Promise<void>; readonly sounding: boolean };
+  /** The automation's schedules (the controller's documents); without it, no schedule routes. */
+  schedules?: SchedulesStore & { check?: (schedules: Schedule[]) => string[] };
 }
 
 /** Registers the web app, the daily checklist and siren silence on an app, wired to an edge's services. */
@@ -31,5 +35,18 @@ export async function registerWebapp(app: FastifyInstance, edge: Edge, options: 
     events: edge.events,
     authenticate,
   });
+  if (options.schedules) {
+    await app.register(schedulesRoutes, {
+      store: options.schedules,
+      transaction: (fn) => edge.database.transaction(fn),
+      events: edge.events,
+      clock: edge.clock,
+      stamp: () => edge.hlc.tick(),
+      farmId: () => edge.registry.farm().id,
+      getOutput: (outputId) => edge.registry.getOutput(outputId),
+      authenticate,
+      ...(options.schedules.check ? { check: options.schedules.check } : {}),
+    });
+  }
   await app.register(webappPlugin, options.root ? { root: options.root } : {});
 }

@@ -3,7 +3,7 @@ import { T0, seedCoop } from '../../helpers.js';
 
 /**
  * A small working farm on the served edge: coop 1 with its node, fan and temperature sensor
- * (the core's test seed), a heater, a second coop, an unassigned node, readings over the last
+ * (the core's test seed), a heater, a feeder, a second coop, an unassigned node, readings over the last
  * day and one raised alarm.
  */
 export async function seedFarm(served: ServedEdge): Promise<{ alarmId: string }> {
@@ -11,6 +11,10 @@ export async function seedFarm(served: ServedEdge): Promise<{ alarmId: string }>
   seedCoop(served.test);
   edge.registry.createOutput(
     { id: 'heater-1', coopId: 'coop-1', nodeId: 'node-1', channel: 2, kind: 'heater', name: 'Heater 1', activeLow: true, failSafeState: 'off', maxOnSeconds: 3600, dimmable: false, installed: true },
+    null,
+  );
+  edge.registry.createOutput(
+    { id: 'feeder-1', coopId: 'coop-1', nodeId: 'node-1', channel: 3, kind: 'feeder', name: 'Feeder 1', activeLow: true, failSafeState: 'off', maxOnSeconds: 3600, dimmable: false, installed: true },
     null,
   );
   edge.registry.createCoop({ id: 'coop-2', name: 'Coop 2' }, null);

@@ -28,7 +28,7 @@ export function CoopsEditor({ coops }: { coops: CoopView[] }) {
     ${coops.map(
       (coop) => html`<form class="row" onSubmit=${rename(coop)}>
         <label for=${`coop-name-${coop.id}`}>${t('coopName')}</label>
-        <input id=${`coop-name-${coop.id}`} name="name" value=${coop.name} maxlength="80" required />
+        <input id=${`coop-name-${coop.id}`} name="name" defaultValue=${coop.name} maxlength="80" required />
         <button type="submit" class="secondary">${t('rename')}</button>
       </form>`,
     )}

@@ -5,8 +5,9 @@ import { html } from '../html.js';
 import { refreshCoops, signOut, store } from '../state.js';
 import { useStore } from '../store.js';
 import { CoopsEditor, NodesEditor, UsersEditor } from './manage-parts.js';
+import { SchedulesEditor } from './schedules-editor.js';
 
-/** Manager screens, as far as the edge API allows: coops, boards, people. */
+/** Manager screens, as far as the edge API allows: coops, boards, people, schedules. */
 export function ManageScreen() {
   const { t } = useT();
   const { coops, session } = useStore(store);
@@ -20,7 +21,8 @@ export function ManageScreen() {
     ${coops ? html`<${NodesEditor} coops=${coops} />` : null}
     ${role === 'owner' ? html`<h2>${t('usersSection')}</h2><${UsersEditor} />` : null}
     <h2>${t('schedulesSection')}</h2>
-    <p class="muted">${t('schedulesMissing')}</p>
+    ${coops ? html`<${SchedulesEditor} coops=${coops} />` : null}
+    <p class="muted">${t('thresholdsMissing')}</p>
     <button type="button" class="secondary wide" onClick=${() => void signOut()}><${Icon} name="logout" /> ${t('signOut')}</button>
   </section>`;
 }
