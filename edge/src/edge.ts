@@ -133,6 +133,7 @@ export function createEdge(options: EdgeOptions): Edge {
     startedAt: clock.now(),
     isReady: () => ready,
     async start() {
+      registry.start();
       arbiter.start();
       commands.start();
       housekeeper.run();
@@ -154,6 +155,7 @@ export function createEdge(options: EdgeOptions): Edge {
       housekeeper.stop();
       arbiter.stop();
       telemetry.stop();
+      registry.stop();
       database.close();
     },
   };

@@ -39,6 +39,8 @@ export type SensorInput = Omit<Sensor, 'id' | 'farmId' | 'hlc' | 'updatedAt'>;
 
 export interface RegistryOptions {
   offlineAfterSeconds: number;
+  /** Heartbeats are kept in memory and written together this often (one transaction, not one fsync each). */
+  lastSeenFlushSeconds?: number;
 }
 
 /**
@@ -47,6 +49,11 @@ export interface RegistryOptions {
  * a node assigned to its coop that has been heard from recently; nothing inactive is driven.
  */
 export class RegistryService {
+  /** Last-seen times not yet written, by node. */
+  private readonly seen = new Map<string, number>();
+  private knownNodes: Set<string> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly deps: {
       database: EdgeDatabase;
@@ -58,6 +65,27 @@ export class RegistryService {
       options: RegistryOptions;
     },
   ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.flushLastSeen(), (this.deps.options.lastSeenFlushSeconds ?? 30) * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.flushLastSeen();
+  }
+
+  /** Writes the heartbeats gathered in memory, in one transaction. */
+  flushLastSeen(): void {
+    if (this.seen.size === 0) return;
+    const pending = [...this.seen];
+    this.seen.clear();
+    this.deps.database.transaction(() => {
+      for (const [nodeId, at] of pending) this.deps.registry.touchNode(nodeId, at);
+    });
+  }
 
   /** Creates the farm row on first start (ids are never renamed afterwards). */
   ensureFarm(defaults: { id?: string; name: string; timezone: string; locale: Farm['locale'] }): Farm {
@@ -121,11 +149,12 @@ export class RegistryService {
   }
 
   listNodes(): NodeRecord[] {
-    return this.deps.registry.listNodes();
+    return this.deps.registry.listNodes().map((node) => this.withSeen(node));
   }
 
   getNode(id: string): NodeRecord {
-    return this.deps.registry.getNode(id) ?? notFound('node', id);
+    const node = this.deps.registry.getNode(id);
+    return node ? this.withSeen(node) : notFound('node', id);
   }
 
   isOnline(node: Pick<NodeRecord, 'lastSeenAt'>, now = this.deps.clock.now()): boolean {
@@ -165,6 +194,8 @@ export class RegistryService {
         firstSeenAt: base.firstSeenAt,
       };
       this.deps.registry.saveNode(record);
+      this.seen.delete(record.id);
+      this.knownNodes?.add(record.id);
       if (!existing) this.configChanged(null, null, `node ${record.id} discovered (firmware ${record.firmwareVersion})`, { nodeId: record.id });
       else if (existing.firmwareVersion !== record.firmwareVersion) {
         this.configChanged(record.coopId, null, `node ${record.id} now runs firmware ${record.firmwareVersion}`, {
@@ -181,9 +212,11 @@ export class RegistryService {
 
   /** A heartbeat (or any frame) from a node: it is alive. Unknown nodes must say hello first. */
   recordHeartbeat(nodeId: string, at = this.deps.clock.now()): boolean {
-    const known = this.deps.registry.touchNode(nodeId, at);
-    if (known) this.deps.bus.emit('nodeSeen', { nodeId, at, kind: 'heartbeat' });
-    return known;
+    this.knownNodes ??= new Set(this.deps.registry.listNodes().map((node) => node.id));
+    if (!this.knownNodes.has(nodeId)) return false;
+    if (at > (this.seen.get(nodeId) ?? 0)) this.seen.set(nodeId, at);
+    this.deps.bus.emit('nodeSeen', { nodeId, at, kind: 'heartbeat' });
+    return true;
   }
 
   updateNode(id: string, patch: { coopId?: string | null; name?: string }, actorId: string | null): NodeRecord {
@@ -196,6 +229,7 @@ export class RegistryService {
           throw new TokkatotError('CONFLICT', `Node ${id} still has ${attached.length} output(s)/sensor(s) in its coop; move or remove them first.`);
         }
       }
+      this.seen.delete(id);
       const node: NodeRecord = {
         ...before,
         ...(patch.name === undefined ? {} : { name: patch.name }),
@@ -276,8 +310,9 @@ export class RegistryService {
   /** Whether an output may be offered for control and driven now, and if not, why. */
   outputActivity(output: Output, now = this.deps.clock.now()): Activity {
     if (!output.installed) return inactive('not_installed');
-    const node = this.deps.registry.getNode(output.nodeId);
-    if (!node) return inactive('node_missing');
+    const stored = this.deps.registry.getNode(output.nodeId);
+    if (!stored) return inactive('node_missing');
+    const node = this.withSeen(stored);
     if (node.coopId === null) return inactive('node_unassigned');
     if (node.coopId !== output.coopId) return inactive('node_in_other_coop');
     if (!this.isOnline(node, now)) return inactive('node_offline');
@@ -286,6 +321,11 @@ export class RegistryService {
 
   sensorActivity(sensor: Sensor, now = this.deps.clock.now()): Activity {
     return this.outputActivity({ installed: sensor.installed, nodeId: sensor.nodeId, coopId: sensor.coopId } as Output, now);
+  }
+
+  private withSeen(node: NodeRecord): NodeRecord {
+    const seen = this.seen.get(node.id);
+    return seen !== undefined && seen > (node.lastSeenAt ?? 0) ? { ...node, lastSeenAt: seen } : node;
   }
 
   private checkPlacement(item: { coopId: string; nodeId: string }): void {
