@@ -1,7 +1,8 @@
-import type { Schedule } from '@tokkatot/shared';
+import type { ClimateRule, Flock, Schedule } from '@tokkatot/shared';
 import type { FastifyInstance } from 'fastify';
 import { DailyRecordsRepository } from '../db/daily/index.js';
 import type { Edge } from '../edge.js';
+import { coopTargetsRoutes } from './coop-targets-routes.js';
 import { dailyRecordsRoutes } from './daily-records-routes.js';
 import { schedulesRoutes, type SchedulesStore } from './schedules-routes.js';
 import { sirenRoutes } from './siren-routes.js';
@@ -14,6 +15,8 @@ export interface RegisterWebappOptions {
   siren?: { silence(): Promise<void>; readonly sounding: boolean };
   /** The automation's schedules (the controller's documents); without it, no schedule routes. */
   schedules?: SchedulesStore & { check?: (schedules: Schedule[]) => string[] };
+  /** The automation's climate rules and flocks, for the coops' targets; without it, no target route. */
+  climate?: () => { climateRules: ClimateRule[]; flocks: Flock[] };
 }
 
 /** Registers the web app, the daily checklist and siren silence on an app, wired to an edge's services. */
@@ -47,6 +50,9 @@ export async function registerWebapp(app: FastifyInstance, edge: Edge, options: 
       authenticate,
       ...(options.schedules.check ? { check: options.schedules.check } : {}),
     });
+  }
+  if (options.climate) {
+    await app.register(coopTargetsRoutes, { climate: options.climate, clock: edge.clock, timezone: () => edge.registry.farm().timezone, authenticate });
   }
   await app.register(webappPlugin, options.root ? { root: options.root } : {});
 }

@@ -9,6 +9,8 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 export interface EdgeProcess {
   child: ChildProcess;
   url: string;
+  /** What the edge printed up to "listening on". */
+  banner: string;
 }
 
 /** Starts `tsx edge/src/main.ts` as a child process on 127.0.0.1 and a free port; resolves with its URL. */
@@ -32,7 +34,7 @@ export function spawnEdge(dataDir: string, env: Record<string, string> = {}): Pr
         child.stdout?.off('data', onData);
         child.stdout?.resume();
         child.stderr?.resume();
-        resolve({ child, url: match[1]! });
+        resolve({ child, url: match[1]!, banner: output });
       }
     };
     child.stdout?.on('data', onData);

@@ -80,4 +80,33 @@ describe('bad input on the API', () => {
     );
     expect(failures).toEqual([]);
   }, 60_000);
+
+  it('survives near-valid bodies (one field replaced by anything) with zero 500s and a sound store', async () => {
+    const valid: { method: 'POST' | 'PATCH'; url: string; role: Role; body: Record<string, unknown> }[] = [
+      { method: 'POST', url: `/api/outputs/${ids.outputId}/manual`, role: 'worker', body: { state: 'on', reason: 'fuzz', durationSeconds: 60 } },
+      { method: 'POST', url: '/api/outputs', role: 'manager', body: { coopId: ids.coopId, nodeId: ids.nodeId, channel: 7, kind: 'light', name: 'Lamp', activeLow: false, failSafeState: 'off', maxOnSeconds: 600, dimmable: true, installed: true } },
+      { method: 'PATCH', url: `/api/outputs/${ids.outputId}`, role: 'manager', body: { name: 'Fan renamed', maxOnSeconds: 1200 } },
+      { method: 'POST', url: '/api/sensors', role: 'manager', body: { coopId: ids.coopId, nodeId: ids.nodeId, channel: 9, kind: 'water_level', unit: 'raw', name: 'Tank', calibration: { offset: 0, scale: 1, halfFullRaw: 2000 }, installed: true } },
+      { method: 'PATCH', url: `/api/nodes/${ids.nodeId}`, role: 'manager', body: { name: 'Board' } },
+      { method: 'POST', url: '/api/coops', role: 'manager', body: { name: 'Coop fuzz', capacityBirds: 500 } },
+      { method: 'POST', url: '/api/readings', role: 'manager', body: { readings: [{ sensorId: ids.sensorId, ts: Date.UTC(2026, 0, 1), status: 'ok', value: 21.5 }] } },
+      { method: 'POST', url: '/api/users', role: 'owner', body: { username: 'fuzzed', displayName: 'Fuzz', password: 'long enough pw', role: 'viewer' } },
+      { method: 'PATCH', url: '/api/farm', role: 'owner', body: { name: 'Farm', timezone: 'Asia/Phnom_Penh' } },
+      { method: 'POST', url: '/api/auth/login', role: 'viewer', body: { username: 'viewer', password: 'x' } },
+    ];
+    const failures: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...valid), fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 }), async (base, key, value) => {
+        const fields = Object.keys(base.body);
+        const field = fields.includes(key) || key.length === 0 ? key : fields[key.length % fields.length]!;
+        const body = { ...base.body, [field || fields[0]!]: value };
+        const response = await test.app.inject({ method: base.method, url: base.url, headers: { authorization: `Bearer ${tokens[base.role]}` }, payload: body as object });
+        if (response.statusCode >= 500) failures.push(`${base.method} ${base.url} ${JSON.stringify(body).slice(0, 200)} -> ${response.body}`);
+        return response.statusCode < 500;
+      }),
+      { numRuns: 1500, seed: 7 },
+    );
+    expect(failures).toEqual([]);
+    expect(test.edge.database.integrityProblems()).toEqual([]);
+  }, 60_000);
 });

@@ -52,6 +52,7 @@ export function startAutomation(edge: Edge, clock: ManualClock) {
   return {
     timers,
     schedules,
+    climate: () => loadAutomationDocuments(meta),
     stop: () => {
       bridge.stop();
       engine.stop();
