@@ -1,5 +1,5 @@
-import { ApiClient } from './api/client.js';
-import type { Alarm, CoopView, Session } from './api/types.js';
+import { ApiClient, ApiError } from './api/client.js';
+import type { Alarm, CoopTarget, CoopView, Session } from './api/types.js';
 import { loadLocale, saveLocale, type Locale } from './i18n/i18n.js';
 import { createStore } from './store.js';
 
@@ -68,9 +68,21 @@ export function navigate(path: string): void {
   window.scrollTo(0, 0);
 }
 
+let targetsMissing = false;
+
+/** Coops with their live state, and the band each aims at when the edge serves targets. */
 export async function refreshCoops(): Promise<void> {
-  const { coops } = await api.get<{ coops: CoopView[] }>('/api/coops');
-  store.set({ coops });
+  const targets = targetsMissing
+    ? Promise.resolve(null)
+    : api.get<{ targets: CoopTarget[] }>('/api/coop-targets').then(
+        ({ targets: list }) => list,
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status === 404) targetsMissing = true;
+          return null;
+        },
+      );
+  const [{ coops }, bands] = await Promise.all([api.get<{ coops: CoopView[] }>('/api/coops'), targets]);
+  store.set({ coops: coops.map((coop) => ({ ...coop, target: bands?.find((band) => band.coopId === coop.id) ?? null })) });
 }
 
 export async function refreshAlarms(): Promise<void> {

@@ -13,12 +13,21 @@ export interface SensorView extends Sensor {
   latest: { ts: number; value: number | null; failure: string | null } | null;
 }
 
+/** The band a coop aims at now (GET /api/coop-targets). */
+export interface CoopTarget {
+  coopId: string;
+  lowC: number;
+  highC: number;
+  targetC: number | null;
+  growthDay: number | null;
+}
+
 export interface CoopView extends Coop {
   outputs: OutputView[];
   sensors: SensorView[];
   openAlarms: number;
-  /** The climate target band, once the core exposes it on the coop. */
-  target?: { lowC: number; highC: number } | null;
+  /** The band in force, merged in from /api/coop-targets (null: no climate rule). */
+  target?: CoopTarget | null;
 }
 
 export interface NodeView extends Node {
