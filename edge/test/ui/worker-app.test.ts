@@ -124,6 +124,21 @@ describe('the workers’ web app (Chromium, 360×740)', () => {
     expect(await page.locator('#cause-heat').inputValue()).toBe('2');
   });
 
+  it('keeps the checklist on the phone while the Pi is away and sends it when the Pi answers', async () => {
+    const route = '**/api/daily-records/coop-1/*';
+    await page.route(route, (request) => request.abort('connectionrefused'));
+    await page.locator('#culls').fill('3');
+    await page.getByRole('button', { name: km('save') }).click();
+    await page.getByText(km('savedOnPhone')).waitFor();
+    await page.getByTestId('pending-daily').waitFor();
+    const stored = () => served.web.inject({ url: `/api/daily-records/coop-1/${TODAY}`, headers: { authorization: `Bearer ${tokens.worker}` } });
+    expect((await stored()).json().record.culls).toBe(1);
+    await page.unroute(route);
+    await page.reload();
+    await expect.poll(async () => (await stored()).json().record.culls).toBe(3);
+    await page.getByTestId('pending-daily').waitFor({ state: 'detached' });
+  });
+
   it('shows a new reading on the home screen without reloading the page', async () => {
     await goTab(km('navHome'), km('homeTitle'));
     await page.evaluate('window.__sameDocument = true');

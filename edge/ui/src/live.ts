@@ -1,3 +1,4 @@
+import { flushPendingDaily } from './pending-daily.js';
 import { refreshAlarms, refreshCoops, store, api } from './state.js';
 
 const RECONNECT_MS = 3000;
@@ -22,6 +23,8 @@ export class LiveUpdates {
     source.onopen = () => {
       store.set({ live: true, reachable: true });
       this.schedule(true, true);
+      // The Pi is back (or the app just opened): send checklists kept on the phone.
+      void flushPendingDaily();
     };
     source.onerror = () => {
       source.close();

@@ -14,6 +14,8 @@ export interface AppState {
   reachable: boolean;
   live: boolean;
   path: string;
+  /** Daily checklists kept on this phone because the Pi did not answer. */
+  pendingDaily: number;
 }
 
 const SESSION_KEY = 'tokkatot.session';
@@ -37,6 +39,7 @@ export const store = createStore<AppState>({
   alarms: null,
   reachable: true,
   live: false,
+  pendingDaily: 0,
   path: typeof location === 'undefined' ? '/' : location.pathname,
 });
 

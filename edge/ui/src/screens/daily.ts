@@ -5,6 +5,8 @@ import { useT } from '../components/use-t.js';
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/en.js';
 import { toKhmerDigits } from '../i18n/i18n.js';
+import { ApiError } from '../api/client.js';
+import { flushPendingDaily, listPendingDaily, queueDaily } from '../pending-daily.js';
 import { api, refreshCoops, store } from '../state.js';
 import { useStore } from '../store.js';
 
@@ -28,12 +30,15 @@ function Counter({ id, label, value, step = 1, onChange }: { id: string; label: 
 /** The day's checklist per coop: deaths by cause, culls, feed, water meter, a note. Today only. */
 export function DailyScreen() {
   const { t, locale } = useT();
-  const { coops } = useStore(store);
+  const { coops, pendingDaily } = useStore(store);
   const [coopId, setCoopId] = useState<string | null>(null);
   const [today, setToday] = useState<string | null>(null);
   const [form, setForm] = useState(EMPTY);
-  const [status, setStatus] = useState<'idle' | 'saved' | 'failed'>('idle');
-  useEffect(() => void refreshCoops().catch(() => undefined), []);
+  const [status, setStatus] = useState<'idle' | 'saved' | 'queued' | 'failed'>('idle');
+  useEffect(() => {
+    void refreshCoops().catch(() => undefined);
+    void flushPendingDaily();
+  }, []);
   const selected = coopId ?? coops?.[0]?.id ?? null;
 
   useEffect(() => {
@@ -60,15 +65,24 @@ export function DailyScreen() {
     try {
       await api.put(`/api/daily-records/${encodeURIComponent(selected)}/${today}`, form);
       setStatus('saved');
-    } catch {
-      setStatus('failed');
+    } catch (error) {
+      // The Pi is away: keep the checklist on the phone and send it when the Pi answers again.
+      if (error instanceof ApiError && error.code === 'UNREACHABLE') {
+        queueDaily({ coopId: selected, date: today, record: form });
+        setStatus('queued');
+      } else setStatus('failed');
     }
   };
 
   if (!coops) return html`<p class="muted">${t('loading')}</p>`;
   if (coops.length === 0) return html`<p class="muted">${t('noCoops')}</p>`;
+  const refused = listPendingDaily().filter((item) => item.error);
   return html`<section>
     <h1>${t('dailyTitle')}</h1>
+    ${pendingDaily > 0
+      ? html`<p class="feedback warn" role="status" data-testid="pending-daily"><${Icon} name="offline" /> ${t('waitingToSend')}: ${locale === 'km' ? toKhmerDigits(String(pendingDaily)) : pendingDaily}</p>`
+      : null}
+    ${refused.map((item) => html`<p class="feedback error" role="alert">${t('notSent')} ${item.date}: <span lang="en">${item.error}</span></p>`)}
     ${today ? html`<p class="muted">${locale === 'km' ? toKhmerDigits(today) : today}</p>` : null}
     <form onSubmit=${save}>
       <label for="daily-coop">${t('coop')}</label>
@@ -91,6 +105,7 @@ export function DailyScreen() {
       <textarea id="note" maxlength="500" rows="3" value=${form.note} onInput=${(event: Event) => update({ note: (event.target as HTMLTextAreaElement).value })}></textarea>
       <button type="submit" class="main wide"><${Icon} name="check" /> ${t('save')}</button>
       ${status === 'saved' ? html`<p class="feedback ok" role="status"><${Icon} name="check" /> ${t('saved')}</p>` : null}
+      ${status === 'queued' ? html`<p class="feedback warn" role="status"><${Icon} name="offline" /> ${t('savedOnPhone')}</p>` : null}
       ${status === 'failed' ? html`<p class="feedback error" role="alert"><${Icon} name="warning" /> ${t('saveFailed')}</p>` : null}
     </form>
   </section>`;
