@@ -26,6 +26,11 @@ import { createEdge } from '../../edge/src/edge.js';
 const HOURS = Number(process.env.HOURS ?? 48);
 const SPEED = Number(process.env.SPEED ?? 1200);
 const BAND = { low: 28.5, high: 31.5 };
+/** Each stage switches at the band's edge and back this far inside it. */
+const HYSTERESIS_C = Number(process.env.HYSTERESIS_C ?? 1.5);
+/** Fan 1 runs 3 % of each 10 min even when cool, ramping to 30 % over RAMP_C above the band's low edge. */
+const RAMP_C = Number(process.env.RAMP_C ?? 3);
+const MINIMUM_VENTILATION = { outputIds: ['coop-1-fan-1'], cycleSeconds: 600, minOnPercent: 3, maxOnPercent: 30, rampSpanC: RAMP_C };
 const START = Date.parse('2026-03-10T00:00:00+07:00');
 /** Sensor sampling in simulated seconds (the simulator divides the node's period by its speed). */
 const SAMPLE_S = Number(process.env.SAMPLE_S ?? 10);
@@ -42,6 +47,8 @@ class CoopRecorder {
   private relays: Record<Channel, boolean> | null = null;
   private relaysAt = 0;
   fightingMs = 0;
+  /** Out-of-band episodes (start, simulated ms, extreme), for DEBUG=1. */
+  readonly episodes: { at: number; ms: number; extreme: number }[] = [];
   minC = Infinity;
   maxC = -Infinity;
 
@@ -54,6 +61,11 @@ class CoopRecorder {
     if (this.lastReadingAt !== null && this.lastTemp !== null) {
       const key = this.lastTemp < BAND.low ? 'below' : this.lastTemp > BAND.high ? 'above' : 'in';
       this.spent[key] += now - this.lastReadingAt;
+      const open = this.episodes.at(-1);
+      if (key !== 'in' && open && open.at + open.ms === this.lastReadingAt) {
+        open.ms += now - this.lastReadingAt;
+        open.extreme = key === 'above' ? Math.max(open.extreme, this.lastTemp) : Math.min(open.extreme, this.lastTemp);
+      } else if (key !== 'in') this.episodes.push({ at: this.lastReadingAt, ms: now - this.lastReadingAt, extreme: this.lastTemp });
     }
     this.lastReadingAt = now;
     this.lastTemp = value;
@@ -130,7 +142,7 @@ async function main(): Promise<void> {
       simulatedCoops: 1,
       simulator: { dataDir: join(dir, 'ours'), extraArgs: SIM_ARGS },
       // Readings arrive every SPEED/10 simulated seconds: stale only after several are missed.
-      demoFarm: { climate: { bandLowC: BAND.low, bandHighC: BAND.high, sensorStaleSeconds: Math.max(120, SAMPLE_S * 6) } },
+      demoFarm: { climate: { bandLowC: BAND.low, bandHighC: BAND.high, hysteresisC: HYSTERESIS_C, minimumVentilation: MINIMUM_VENTILATION, sensorStaleSeconds: Math.max(120, SAMPLE_S * 6) } },
       link,
     }),
     startSimulatedCoops({ count: 1, dataDir: join(dir, 'naive'), speed: SPEED, nodeIdPrefix: 'naive-', extraArgs: ['--pad-fan', '--start-hour', String(startHour), ...SIM_ARGS] }),
@@ -173,6 +185,10 @@ async function main(): Promise<void> {
   const wallS = (performance.now() - wall0) / 1000;
   const alarms = edge.alarms.list({ limit: 100 }).map((a) => a.kind);
   if (process.env.DEBUG) {
+    for (const [name, r] of [['ours', ours], ['naive', naive]] as const) {
+      const worst = [...r.episodes].sort((a, b) => b.ms - a.ms).slice(0, 8);
+      for (const e of worst) process.stderr.write(`${name} ${new Date(e.at).toISOString().slice(5, 16)} ${(e.ms / 60000).toFixed(1)} min ${e.extreme} °C\n`);
+    }
     const at = (ts: number) => new Date(ts).toISOString().slice(11, 19);
     for (const { event } of edge.events.query({ limit: 1000 }).reverse()) {
       if (event.type === 'output_changed' && event.outputId.includes('heater')) process.stderr.write(`${at(event.ts)} ${event.source} ${event.reason}\n`);
@@ -202,8 +218,8 @@ ${((SAMPLE_S * 1000) / SPEED).toFixed(1)} wall ms), through the node's 3-sample 
 
 Ours: \`createEdge\` + \`startController\` (DeviceManager → DeviceBridge → AutomationEngine →
 AutomationBridge → OutputArbiter → DeviceOutputDriver → the node), clock scaled to the simulator's
-time; the demo coop's climate rule: band ${BAND.low}–${BAND.high} °C, hysteresis 0.5 °C, minimum ON/OFF 120 s,
-both fan stages at the band's top, minimum ventilation 3–30 % of a 600 s cycle on fan 1, heater/fan
+time; the demo coop's climate rule: band ${BAND.low}–${BAND.high} °C, hysteresis ${HYSTERESIS_C} °C (the demo farm uses 0.5), minimum ON/OFF 120 s,
+both fan stages at the band's top, minimum ventilation 3–30 % of a 600 s cycle on fan 1 ramped over ${RAMP_C} °C, heater/fan
 interlock. Naive (original product, same run, second process): below the band heater on and fans
 off, above it both fans on and heater off, otherwise all off, at each reading.
 

@@ -75,4 +75,23 @@ describe('AutomationBridge', () => {
     bridge.listeners.eventRecorded!({ id: 'e3', farmId, ts: test.clock.now(), coopId: 'coop-1', actorId: null, type: 'output_changed', outputId: 'fan-1', state: 'on', level: null, source: 'climate', reason: 'x' });
     expect(test.edge.events.query({ types: ['output_changed'] })).toHaveLength(0);
   });
+
+  it('rebuilds the engine configuration after a registry change and passes API acknowledgements to the engine', async () => {
+    const { test, bridge } = await bridgeOverSeededCoop();
+    const configs: number[] = [];
+    const acknowledged: string[] = [];
+    bridge.start({ updateConfig: (config) => void configs.push(config.outputs.length), acknowledge: (alarmId) => (acknowledged.push(alarmId), true) });
+    test.edge.registry.createOutput(
+      { id: 'fan-2', coopId: 'coop-1', nodeId: 'node-1', channel: 6, kind: 'fan', name: 'Fan 2', activeLow: true, failSafeState: 'on', maxOnSeconds: 3600, dimmable: false, installed: true },
+      null,
+    );
+    await expect.poll(() => configs.at(-1)).toBe(3);
+
+    const farmId = test.edge.registry.farm().id;
+    bridge.listeners.eventRecorded!({ id: 'e1', farmId, ts: test.clock.now(), coopId: 'coop-1', actorId: null, type: 'alarm_raised', alarmId: 'alarm-9', kind: 'temperature_high', severity: 'warning', message: 'Coop 1 at 36.2 °C' });
+    test.edge.alarms.acknowledge('alarm-9', 'user-1');
+    await expect.poll(() => acknowledged).toEqual(['alarm-9']);
+    bridge.stop();
+  });
 });
+
