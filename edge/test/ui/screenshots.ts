@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { loadAutomationDocuments, saveAutomationDocuments } from '../../src/control/index.js';
+import { makeRule } from '../automation/fixtures.js';
 import { PASSWORD, signInAllRoles } from '../helpers.js';
 import { serveEdge, type ServedEdge } from '../webapp/support/serve-edge.js';
 import { launchChromium, phonePage } from './support/browser.js';
@@ -108,10 +110,14 @@ async function main(): Promise<void> {
   process.stdout.write(ui.report);
   const catalogues = await loadCatalogues();
   const browser = await launchChromium();
-  const served = await serveEdge({ root: ui.root });
+  const served = await serveEdge({ root: ui.root, automation: true });
   try {
-    await signInAllRoles(served.test);
+    const tokens = await signInAllRoles(served.test);
     await seedFarm(served);
+    const meta = served.test.edge.repositories.meta;
+    saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), climateRules: [makeRule({ fanStages: [{ outputId: 'fan-1', onAboveC: 0 }] })] });
+    const feeder = { type: 'cycle', coopId: 'coop-1', outputId: 'feeder-1', name: 'Feeder', enabled: true, weekdays: [0, 1, 2, 3, 4, 5, 6], startTime: '06:00', runSeconds: 480, offSeconds: 14_400, repeat: 3 };
+    await served.web.inject({ method: 'PUT', url: '/api/schedules/feeder-morning', payload: feeder, headers: { authorization: `Bearer ${tokens.manager}` } });
     for (const lang of ['km', 'en'] as const) {
       await firstRun(browser, ui.root, lang, catalogues[lang]);
       await dailyWork(browser, served, lang, catalogues[lang]);

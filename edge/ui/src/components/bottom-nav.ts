@@ -3,6 +3,7 @@ import { navigate, store } from '../state.js';
 import { useStore } from '../store.js';
 import type { MessageKey } from '../i18n/en.js';
 import { Icon, type IconName } from './icons.js';
+import { formatNumber } from '../i18n/i18n.js';
 import { useT } from './use-t.js';
 
 const TABS: Array<{ path: string; icon: IconName; label: MessageKey; manager?: boolean }> = [
@@ -14,7 +15,7 @@ const TABS: Array<{ path: string; icon: IconName; label: MessageKey; manager?: b
 
 /** Thumb-reachable tabs with icon and word; the alarm tab carries the open count. */
 export function BottomNav() {
-  const { t } = useT();
+  const { t, locale } = useT();
   const { path, alarms, session } = useStore(store);
   const open = (alarms ?? []).filter((alarm) => alarm.state === 'raised').length;
   const isManager = session?.user.role === 'owner' || session?.user.role === 'manager';
@@ -25,7 +26,7 @@ export function BottomNav() {
         onClick=${(event: MouseEvent) => { event.preventDefault(); navigate(tab.path); }}>
         <${Icon} name=${tab.icon} />
         <span>${t(tab.label)}</span>
-        ${tab.path === '/alarms' && open > 0 ? html`<span class="badge">${open}</span>` : null}
+        ${tab.path === '/alarms' && open > 0 ? html`<span class="badge">${formatNumber(locale, open)}</span>` : null}
       </a>`;
     })}
   </nav>`;

@@ -43,7 +43,7 @@ function AlarmItem({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
   };
   return html`<li class=${`card alarm severity-${alarm.severity} state-${alarm.state}`} data-testid="alarm">
     <h2><${Icon} name="warning" /> ${t(`alarm_${alarm.kind}` as MessageKey)}</h2>
-    <p>
+    <p class="meta">
       <span class="tag">${t(`severity_${alarm.severity}` as MessageKey)}</span>
       <span class="tag" data-testid="alarm-state">${t(alarm.state as MessageKey)}</span>
       ${coop ? html`<span>${coop.name}</span>` : null}
