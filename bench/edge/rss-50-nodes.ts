@@ -4,14 +4,19 @@
  * a manual clock advances 10 s per step; each node sends a heartbeat and 3 readings; telemetry
  * is committed each step; housekeeping runs hourly). This process plays the phones: two SSE
  * clients on /api/live and a poll of /api/coops every 200 ms. The child's RSS is sampled every
- * simulated hour. Two runs: Node's defaults under tsx (as `npm start` runs today), and the
- * settings recommended for the Pi (--max-semi-space-size=2, MALLOC_ARENA_MAX=2).
+ * simulated hour. Three runs: under tsx with Node's defaults (as `npm start` runs today), under
+ * tsx with a small young generation, and as one plain-JS bundle (esbuild, no TypeScript loader
+ * thread), which is how the Pi should run it.
  *
  *   npx tsx bench/edge/rss-50-nodes.ts [simulatedHours]
  */
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const HOURS = Number(process.argv[2] ?? 24);
 const PROCESS = fileURLToPath(new URL('./_rss-edge-process.ts', import.meta.url));
@@ -30,8 +35,8 @@ interface Done {
 }
 
 /** Runs the edge process once with the given Node flags and environment; plays the phones meanwhile. */
-async function measure(nodeFlags: string[], env: Record<string, string>): Promise<{ samples: Sample[]; done: Done; polls: number; sseMb: number }> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', PROCESS, String(HOURS)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+async function measure(args: string[], env: Record<string, string>): Promise<{ samples: Sample[]; done: Done; polls: number; sseMb: number }> {
+  const child = spawn(process.execPath, [...args, String(HOURS)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const samples: Sample[] = [];
   const aborts: AbortController[] = [];
   let polls = 0;
@@ -73,12 +78,35 @@ async function measure(nodeFlags: string[], env: Record<string, string>): Promis
   return { samples, done, polls, sseMb: sseBytes / 1048576 };
 }
 
-const runs: { name: string; flags: string[]; env: Record<string, string> }[] = [
-  { name: 'tsx, Node defaults', flags: [], env: {} },
-  { name: 'tsx, --max-semi-space-size=2, MALLOC_ARENA_MAX=2', flags: ['--max-semi-space-size=2'], env: { MALLOC_ARENA_MAX: '2' } },
+/** Bundles the edge process into one .mjs (native modules stay external), with the migrations beside it. */
+async function bundle(): Promise<{ file: string; dispose: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokkatot-bundle-'));
+  const file = join(dir, 'edge.mjs');
+  await build({
+    entryPoints: [PROCESS],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3', '@node-rs/argon2'],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  cpSync(fileURLToPath(new URL('../../edge/src/db/migrations/', import.meta.url)), join(dir, 'migrations'), { recursive: true });
+  // Native modules resolve from the repository's node_modules.
+  cpSync(fileURLToPath(new URL('../../node_modules/', import.meta.url)), join(dir, 'node_modules'), { recursive: true, filter: (path) => !path.includes('/.cache/') && (/node_modules\/?$/.test(path) || /node_modules\/(better-sqlite3|bindings|file-uri-to-path|@node-rs)(\/|$)/.test(path)) });
+  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const bundled = await bundle();
+const runs: { name: string; args: string[]; env: Record<string, string> }[] = [
+  { name: 'tsx, Node defaults (npm start today)', args: ['--import', 'tsx', PROCESS], env: {} },
+  { name: 'tsx, --max-semi-space-size=2, MALLOC_ARENA_MAX=2', args: ['--max-semi-space-size=2', '--import', 'tsx', PROCESS], env: { MALLOC_ARENA_MAX: '2' } },
+  { name: 'plain JS bundle (esbuild), Node defaults', args: [bundled.file], env: {} },
 ];
 for (const run of runs) {
-  const { samples, done, polls, sseMb } = await measure(run.flags, run.env);
+  const { samples, done, polls, sseMb } = await measure(run.args, run.env);
   const peak = Math.max(...samples.map((sample) => sample.rssMb));
   console.log(`\n${run.name}`);
   console.log(
@@ -88,3 +116,4 @@ for (const run of runs) {
   console.log(`  RSS by simulated hour: ${samples.filter((_, i) => i % every === 0 || i === samples.length - 1).map((sample) => `h${sample.hour} ${sample.rssMb.toFixed(0)}`).join(', ')} MiB (heap ≤ ${Math.max(...samples.map((sample) => sample.heapMb)).toFixed(0)} MiB)`);
   console.log(`  peak RSS of the edge process ${peak.toFixed(1)} MiB = ${((peak * 1048576) / 1e6).toFixed(0)} MB; target < 150 MB: ${peak * 1048576 < 150e6 ? 'met' : 'NOT met'}`);
 }
+bundled.dispose();

@@ -31,7 +31,9 @@ export function chooseResolution(rangeMs: number): HistoryResolution {
   return 'day';
 }
 
-const RESOLUTIONS: Resolution[] = ['minute', 'hour', 'day'];
+function emptyDelta(sensorId: string, resolution: Resolution, bucketStart: number): RollupDelta {
+  return { sensorId, resolution, bucketStart, min: null, max: null, sum: 0, count: 0, failedCount: 0 };
+}
 
 /**
  * Batched telemetry ingest: readings wait in memory for at most flushIntervalMs (or until
@@ -123,28 +125,46 @@ export class TelemetryService {
     this.stopped = true;
   }
 
-  private rollupDeltas(batch: readonly Reading[]): Iterable<RollupDelta> {
-    const deltas = new Map<string, RollupDelta>();
+  /** Aggregates a batch per sensor and minute, then rolls the minutes up into hours and days. */
+  private rollupDeltas(batch: readonly Reading[]): RollupDelta[] {
+    const minutes = new Map<string, RollupDelta>();
     for (const reading of batch) {
-      for (const resolution of RESOLUTIONS) {
-        const bucketStart = this.bucketer.start(resolution, reading.ts);
-        const key = `${reading.sensorId}\u0000${resolution}\u0000${bucketStart}`;
-        let delta = deltas.get(key);
-        if (!delta) {
-          delta = { sensorId: reading.sensorId, resolution, bucketStart, min: null, max: null, sum: 0, count: 0, failedCount: 0 };
-          deltas.set(key, delta);
-        }
-        if (reading.status === 'ok') {
-          delta.min = delta.min === null ? reading.value : Math.min(delta.min, reading.value);
-          delta.max = delta.max === null ? reading.value : Math.max(delta.max, reading.value);
-          delta.sum += reading.value;
-          delta.count += 1;
-        } else {
-          delta.failedCount += 1;
-        }
+      const bucketStart = this.bucketer.start('minute', reading.ts);
+      const key = `${reading.sensorId}\u0000${bucketStart}`;
+      let delta = minutes.get(key);
+      if (!delta) minutes.set(key, (delta = emptyDelta(reading.sensorId, 'minute', bucketStart)));
+      if (reading.status === 'ok') {
+        delta.min = delta.min === null || reading.value < delta.min ? reading.value : delta.min;
+        delta.max = delta.max === null || reading.value > delta.max ? reading.value : delta.max;
+        delta.sum += reading.value;
+        delta.count += 1;
+      } else {
+        delta.failedCount += 1;
       }
     }
-    return deltas.values();
+    // Days from minutes, not hours: in half-hour zones an absolute hour can straddle local midnight.
+    const hours = this.rollUp(minutes.values(), 'hour');
+    const days = this.rollUp(minutes.values(), 'day');
+    return [...minutes.values(), ...hours, ...days];
+  }
+
+  private rollUp(deltas: Iterable<RollupDelta>, resolution: Resolution): RollupDelta[] {
+    const merged = new Map<string, RollupDelta>();
+    for (const delta of deltas) {
+      const bucketStart = this.bucketer.start(resolution, delta.bucketStart);
+      const key = `${delta.sensorId}\u0000${bucketStart}`;
+      const into = merged.get(key);
+      if (!into) {
+        merged.set(key, { ...delta, resolution, bucketStart });
+        continue;
+      }
+      into.min = into.min === null ? delta.min : delta.min === null ? into.min : Math.min(into.min, delta.min);
+      into.max = into.max === null ? delta.max : delta.max === null ? into.max : Math.max(into.max, delta.max);
+      into.sum += delta.sum;
+      into.count += delta.count;
+      into.failedCount += delta.failedCount;
+    }
+    return [...merged.values()];
   }
 
   private updateLatest(batch: readonly Reading[]): LatestReading[] {
