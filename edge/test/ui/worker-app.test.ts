@@ -87,6 +87,18 @@ describe('the workers’ web app (Chromium, 360×740)', () => {
     await expect.poll(() => served.test.edge.commands.activeFor('fan-1') ?? null).toBeNull();
   });
 
+  it('asks before running a heater and leaves it alone when the worker says no', async () => {
+    const heater = page.getByTestId('output-heater-1');
+    const calls = served.test.driver.calls.length;
+    await heater.getByRole('button', { name: km('turnOn'), exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(km('confirmHeaterOn')).waitFor();
+    await dialog.getByRole('button', { name: km('no') }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(served.test.driver.calls.length).toBe(calls);
+    expect(served.test.edge.commands.activeFor('heater-1') ?? null).toBeNull();
+  });
+
   it('draws the 24-hour temperature chart with the lazily loaded chart library', async () => {
     await page.getByTestId('chart').locator('canvas').first().waitFor();
   });
