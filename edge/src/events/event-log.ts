@@ -33,8 +33,10 @@ export class EventLog {
     const event = parseOrThrow(EventSchema, { ...input, id: newId(ts), farmId: this.farmId(), ts }, 'event');
     const seq = this.repository.append(event);
     const stored = { seq, event };
-    // Announce after the caller's transaction has had a chance to commit.
-    queueMicrotask(() => this.bus.emit('eventAppended', stored));
+    // Announce once the caller's (synchronous) transaction has ended, and only if it committed.
+    queueMicrotask(() => {
+      if (this.repository.get(event.id)) this.bus.emit('eventAppended', stored);
+    });
     return stored;
   }
 

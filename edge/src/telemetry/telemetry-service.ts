@@ -59,13 +59,15 @@ export class TelemetryService {
   /** Queues readings; the promise resolves when they are on disk. Invalid readings are refused whole. */
   ingest(readings: readonly unknown[]): Promise<void> {
     if (this.stopped) return Promise.reject(new TokkatotError('NOT_READY', 'Telemetry is shutting down.'));
-    const valid = readings.map((reading, index) => {
+    const valid: Reading[] = [];
+    for (const [index, reading] of readings.entries()) {
       const parsed = ReadingSchema.safeParse(reading);
       if (!parsed.success) {
-        throw new TokkatotError('VALIDATION_FAILED', `reading ${index} is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        return Promise.reject(new TokkatotError('VALIDATION_FAILED', `reading ${index} is not valid: ${problems}`));
       }
-      return parsed.data;
-    });
+      valid.push(parsed.data);
+    }
     const maxPending = this.deps.options.maxPending ?? this.deps.options.maxBatch * 20;
     if (this.pending.length + valid.length > maxPending) {
       return Promise.reject(new TokkatotError('RATE_LIMITED', 'Telemetry is arriving faster than it can be stored; retry shortly.'));

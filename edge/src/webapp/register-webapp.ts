@@ -2,6 +2,7 @@ import type { ClimateRule, Flock, Schedule } from '@tokkatot/shared';
 import type { FastifyInstance } from 'fastify';
 import { DailyRecordsRepository } from '../db/daily/index.js';
 import type { Edge } from '../edge.js';
+import { climateRoutes, type ClimateStore } from './climate-routes.js';
 import { coopTargetsRoutes } from './coop-targets-routes.js';
 import { dailyRecordsRoutes } from './daily-records-routes.js';
 import { schedulesRoutes, type SchedulesStore } from './schedules-routes.js';
@@ -17,6 +18,8 @@ export interface RegisterWebappOptions {
   schedules?: SchedulesStore & { check?: (schedules: Schedule[]) => string[] };
   /** The automation's climate rules and flocks, for the coops' targets; without it, no target route. */
   climate?: () => { climateRules: ClimateRule[]; flocks: Flock[] };
+  /** Editing of the rules' bands and of flocks; without it, no climate routes. */
+  climateStore?: ClimateStore;
 }
 
 /** Registers the web app, the daily checklist and siren silence on an app, wired to an edge's services. */
@@ -53,6 +56,18 @@ export async function registerWebapp(app: FastifyInstance, edge: Edge, options: 
   }
   if (options.climate) {
     await app.register(coopTargetsRoutes, { climate: options.climate, clock: edge.clock, timezone: () => edge.registry.farm().timezone, authenticate });
+  }
+  if (options.climateStore) {
+    await app.register(climateRoutes, {
+      store: options.climateStore,
+      transaction: (fn) => edge.database.transaction(fn),
+      events: edge.events,
+      clock: edge.clock,
+      stamp: () => edge.hlc.tick(),
+      farmId: () => edge.registry.farm().id,
+      getCoop: (coopId) => edge.registry.getCoop(coopId),
+      authenticate,
+    });
   }
   await app.register(webappPlugin, options.root ? { root: options.root } : {});
 }

@@ -42,7 +42,7 @@ describe('telemetry', () => {
   });
 
   it('refuses a whole batch when one reading is invalid', async () => {
-    expect(() => test.edge.telemetry.ingest([ok(T0, 10), { sensorId, ts: T0, status: 'ok', value: Number.NaN }])).toThrow(/reading 1/);
+    await expect(test.edge.telemetry.ingest([ok(T0, 10), { sensorId, ts: T0, status: 'ok', value: Number.NaN }])).rejects.toThrow(/reading 1/);
     expect(test.edge.repositories.readings.rawCount()).toBe(0);
   });
 

@@ -5,6 +5,7 @@ import type { ManualClock } from '../../../src/clock.js';
 import { AutomationBridge, buildAutomationConfig, loadAutomationDocuments, saveAutomationDocuments } from '../../../src/control/index.js';
 import { SqliteAutomationStore } from '../../../src/db/automation/sqlite-automation-store.js';
 import type { Edge } from '../../../src/edge.js';
+import type { ClimateDocuments } from '../../../src/webapp/index.js';
 
 /** Timers on the test's manual clock: they fire only when the test moves time on. */
 export class ManualTimers {
@@ -53,6 +54,11 @@ export function startAutomation(edge: Edge, clock: ManualClock) {
     timers,
     schedules,
     climate: () => loadAutomationDocuments(meta),
+    climateStore: {
+      load: () => loadAutomationDocuments(meta),
+      save: (next: ClimateDocuments) => saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), ...next }),
+      check: (next: ClimateDocuments) => checkFarmConfig(buildAutomationConfig(edge.registry, { ...loadAutomationDocuments(meta), ...next })),
+    },
     stop: () => {
       bridge.stop();
       engine.stop();

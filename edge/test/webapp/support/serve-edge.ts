@@ -25,7 +25,7 @@ export interface ServedEdge {
   close: () => Promise<void>;
 }
 
-const OURS = ['/api/daily-records', '/api/siren', '/api/schedules', '/api/coop-targets'];
+const OURS = ['/api/daily-records', '/api/siren', '/api/schedules', '/api/coop-targets', '/api/climate', '/api/flocks'];
 
 /**
  * The real core app and the web-app plugins behind one 127.0.0.1 port, as the lead will register
@@ -37,7 +37,7 @@ export async function serveEdge(options: { root?: string; overrides?: Record<str
   const siren = new RecordingSiren();
   const web = Fastify({ logger: false, forceCloseConnections: true, exposeHeadRoutes: false });
   const automation = options.automation ? startAutomation(test.edge, test.clock) : null;
-  await registerWebapp(web, test.edge, { siren, ...(options.root ? { root: options.root } : {}), ...(automation ? { schedules: automation.schedules, climate: automation.climate } : {}) });
+  await registerWebapp(web, test.edge, { siren, ...(options.root ? { root: options.root } : {}), ...(automation ? { schedules: automation.schedules, climate: automation.climate, climateStore: automation.climateStore } : {}) });
   await web.ready();
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
