@@ -5,9 +5,10 @@ import { html } from '../html.js';
 import { refreshCoops, signOut, store } from '../state.js';
 import { useStore } from '../store.js';
 import { CoopsEditor, NodesEditor, UsersEditor } from './manage-parts.js';
+import { ClimateEditor } from './climate-editor.js';
 import { SchedulesEditor } from './schedules-editor.js';
 
-/** Manager screens, as far as the edge API allows: coops, boards, people, schedules. */
+/** Manager screens: coops, boards, people, schedules, temperature bands and flocks. */
 export function ManageScreen() {
   const { t } = useT();
   const { coops, session } = useStore(store);
@@ -22,7 +23,8 @@ export function ManageScreen() {
     ${role === 'owner' ? html`<h2>${t('usersSection')}</h2><${UsersEditor} />` : null}
     <h2>${t('schedulesSection')}</h2>
     ${coops ? html`<${SchedulesEditor} coops=${coops} />` : null}
-    <p class="muted">${t('thresholdsMissing')}</p>
+    <h2>${t('climateSection')} · ${t('flockSection')}</h2>
+    ${coops ? html`<${ClimateEditor} coops=${coops} />` : null}
     <button type="button" class="secondary wide" onClick=${() => void signOut()}><${Icon} name="logout" /> ${t('signOut')}</button>
   </section>`;
 }

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAutomationDocuments, saveAutomationDocuments } from '../../src/control/index.js';
+import { makeRule } from '../automation/fixtures.js';
+import { signInAllRoles } from '../helpers.js';
+import { seedFarm } from '../ui/support/farm.js';
+import { serveEdge, type ServedEdge } from './support/serve-edge.js';
+
+const FLOCK = { coopId: 'coop-1', name: 'Batch 8', placedOn: '2026-05-18', birdsPlaced: 2000, breed: 'Ross 308', houseMode: 'growing', targetCurve: [{ day: 0, temperatureC: 33 }, { day: 21, temperatureC: 25 }] };
+
+describe('climateRoutes', () => {
+  let served: ServedEdge;
+  let tokens: Awaited<ReturnType<typeof signInAllRoles>>;
+  const send = (method: 'PATCH' | 'PUT', url: string, token: string, payload: unknown) =>
+    served.web.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${token}` } });
+  const documents = () => loadAutomationDocuments(served.test.edge.repositories.meta);
+
+  beforeAll(async () => {
+    served = await serveEdge({ automation: true });
+    tokens = await signInAllRoles(served.test);
+    await seedFarm(served);
+    const meta = served.test.edge.repositories.meta;
+    saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), climateRules: [makeRule({ fanStages: [{ outputId: 'fan-1', onAboveC: 0 }] })] });
+  });
+  afterAll(async () => {
+    await served.close();
+  });
+
+  it('changes a rule’s band for a manager and logs the change', async () => {
+    const response = await send('PATCH', '/api/climate-rules/rule-1', tokens.manager, { bandLowC: 26, bandHighC: 30 });
+    expect(response.statusCode).toBe(200);
+    expect(documents().climateRules[0]).toMatchObject({ bandLowC: 26, bandHighC: 30, fanStages: [{ outputId: 'fan-1' }] });
+    expect(served.test.edge.events.query({ types: ['config_changed'] })[0]?.event).toMatchObject({ summary: 'changed climate rule "cooling"' });
+    const targets = await served.web.inject({ url: '/api/coop-targets', headers: { authorization: `Bearer ${tokens.worker}` } });
+    expect(targets.json().targets).toMatchObject([{ coopId: 'coop-1', lowC: 26, highC: 30 }]);
+  });
+
+  it('places a flock, which a curve rule then follows', async () => {
+    expect((await send('PUT', '/api/flocks/batch-8', tokens.manager, FLOCK)).statusCode).toBe(200);
+    expect((await send('PATCH', '/api/climate-rules/rule-1', tokens.manager, { target: 'curve' })).statusCode).toBe(200);
+    expect(documents().flocks).toMatchObject([{ id: 'batch-8', coopId: 'coop-1' }]);
+    const targets = await served.web.inject({ url: '/api/coop-targets', headers: { authorization: `Bearer ${tokens.worker}` } });
+    // Day 14 of a 33 → 25 °C curve over 21 days, with the rule's 4 °C band around it.
+    expect(targets.json().targets[0]).toMatchObject({ growthDay: 14 });
+    expect(targets.json().targets[0].highC - targets.json().targets[0].lowC).toBeCloseTo(4);
+  });
+
+  it('refuses workers, and bands or flocks that make no sense, keeping what was stored', async () => {
+    expect((await send('PATCH', '/api/climate-rules/rule-1', tokens.worker, { bandLowC: 20 })).statusCode).toBe(403);
+    const bad: Array<[string, string, unknown, number]> = [
+      ['PATCH', '/api/climate-rules/rule-1', { bandLowC: 31, bandHighC: 29 }, 400],
+      ['PATCH', '/api/climate-rules/rule-1', { bandLowC: 99 }, 400],
+      ['PATCH', '/api/climate-rules/rule-1', { fanStages: [] }, 400],
+      ['PATCH', '/api/climate-rules/rule-1', {}, 400],
+      ['PATCH', '/api/climate-rules/nope', { bandLowC: 20 }, 404],
+      ['PUT', '/api/flocks/batch-9', { ...FLOCK, placedOn: '2026-02-30' }, 400],
+      ['PUT', '/api/flocks/batch-9', { ...FLOCK, birdsPlaced: 0 }, 400],
+      ['PUT', '/api/flocks/batch-9', { ...FLOCK, coopId: 'coop-9' }, 404],
+      ['PUT', '/api/flocks/batch-9', { ...FLOCK, id: 'x' }, 400],
+    ];
+    for (const [method, url, payload, status] of bad) expect((await send(method as 'PUT', url, tokens.manager, payload)).statusCode, `${url} ${JSON.stringify(payload)}`).toBe(status);
+    expect(documents().climateRules[0]).toMatchObject({ bandLowC: 26, bandHighC: 30 });
+    expect(documents().flocks).toHaveLength(1);
+  });
+});
