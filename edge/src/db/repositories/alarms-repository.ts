@@ -1,5 +1,6 @@
 import type { Alarm, AlarmState } from '@tokkatot/shared';
 import type { SqliteDatabase } from '../edge-database.js';
+import { prepareCached } from '../statement-cache.js';
 
 type Row = Record<string, unknown>;
 const toAlarm = (row: Row): Alarm => ({
@@ -23,8 +24,7 @@ export class AlarmsRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
   save(alarm: Alarm): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO alarms (id, farm_id, coop_id, kind, severity, state, subject_id, message, raised_at, reminded_at, acknowledged_at, acknowledged_by, cleared_at)
          VALUES (@id, @farmId, @coopId, @kind, @severity, @state, @subjectId, @message, @raisedAt, @remindedAt, @acknowledgedAt, @acknowledgedBy, @clearedAt)
          ON CONFLICT(id) DO UPDATE SET state = excluded.state, severity = excluded.severity, message = excluded.message,
@@ -35,7 +35,7 @@ export class AlarmsRepository {
   }
 
   get(id: string): Alarm | undefined {
-    const row = this.db.prepare('SELECT * FROM alarms WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM alarms WHERE id = ?').get(id) as Row | undefined;
     return row ? toAlarm(row) : undefined;
   }
 
@@ -51,6 +51,6 @@ export class AlarmsRepository {
       params.push(filter.coopId);
     }
     const sql = `SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit) as Row[]).map(toAlarm);
+    return (prepareCached(this.db, sql).all(...params, filter.limit) as Row[]).map(toAlarm);
   }
 }

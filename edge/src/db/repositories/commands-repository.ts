@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../edge-database.js';
+import { prepareCached } from '../statement-cache.js';
 
 export type CommandStatus = 'active' | 'released' | 'expired' | 'superseded';
 
@@ -35,8 +36,7 @@ export class CommandsRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
   insert(command: CommandRecord): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO commands (id, output_id, user_id, state, level, reason, created_at, expires_at, status, ended_at)
          VALUES (@id, @outputId, @userId, @state, @level, @reason, @createdAt, @expiresAt, @status, @endedAt)`,
       )
@@ -44,28 +44,28 @@ export class CommandsRepository {
   }
 
   get(id: string): CommandRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM commands WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM commands WHERE id = ?').get(id) as Row | undefined;
     return row ? toCommand(row) : undefined;
   }
 
   listActive(): CommandRecord[] {
-    return (this.db.prepare("SELECT * FROM commands WHERE status = 'active' ORDER BY created_at").all() as Row[]).map(toCommand);
+    return (prepareCached(this.db, "SELECT * FROM commands WHERE status = 'active' ORDER BY created_at").all() as Row[]).map(toCommand);
   }
 
   activeFor(outputId: string): CommandRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM commands WHERE status = 'active' AND output_id = ? ORDER BY created_at DESC LIMIT 1").get(outputId) as
+    const row = prepareCached(this.db, "SELECT * FROM commands WHERE status = 'active' AND output_id = ? ORDER BY created_at DESC LIMIT 1").get(outputId) as
       | Row
       | undefined;
     return row ? toCommand(row) : undefined;
   }
 
   listForOutput(outputId: string, limit: number): CommandRecord[] {
-    return (this.db.prepare('SELECT * FROM commands WHERE output_id = ? ORDER BY created_at DESC LIMIT ?').all(outputId, limit) as Row[]).map(
+    return (prepareCached(this.db, 'SELECT * FROM commands WHERE output_id = ? ORDER BY created_at DESC LIMIT ?').all(outputId, limit) as Row[]).map(
       toCommand,
     );
   }
 
   end(id: string, status: Exclude<CommandStatus, 'active'>, at: number): boolean {
-    return this.db.prepare("UPDATE commands SET status = ?, ended_at = ? WHERE id = ? AND status = 'active'").run(status, at, id).changes === 1;
+    return prepareCached(this.db, "UPDATE commands SET status = ?, ended_at = ? WHERE id = ? AND status = 'active'").run(status, at, id).changes === 1;
   }
 }

@@ -1,5 +1,6 @@
 import type { Event, EventType } from '@tokkatot/shared';
 import type { SqliteDatabase } from '../edge-database.js';
+import { prepareCached } from '../statement-cache.js';
 
 export interface StoredEvent {
   seq: number;
@@ -69,16 +70,16 @@ export class EventsRepository {
       params.push(query.beforeSeq);
     }
     const sql = `SELECT seq, body_json FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, query.limit) as { seq: number; body_json: string }[];
+    const rows = prepareCached(this.db, sql).all(...params, query.limit) as { seq: number; body_json: string }[];
     return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.body_json) as Event }));
   }
 
   get(id: string): Event | undefined {
-    const row = this.db.prepare('SELECT body_json FROM events WHERE id = ?').get(id) as { body_json: string } | undefined;
+    const row = prepareCached(this.db, 'SELECT body_json FROM events WHERE id = ?').get(id) as { body_json: string } | undefined;
     return row ? (JSON.parse(row.body_json) as Event) : undefined;
   }
 
   count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   }
 }

@@ -1,5 +1,6 @@
 import type { OutputReasonSource } from '@tokkatot/shared';
 import type { SqliteDatabase } from '../edge-database.js';
+import { prepareCached } from '../statement-cache.js';
 
 /** The arbiter's decision for one output: state, level, which input won, the sentence why, since when. */
 export interface OutputStateRecord {
@@ -16,8 +17,7 @@ export class OutputStateRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
   save(record: OutputStateRecord): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO output_state (output_id, state, level, source, reason, since) VALUES (@outputId, @state, @level, @source, @reason, @since)
          ON CONFLICT(output_id) DO UPDATE SET state = excluded.state, level = excluded.level, source = excluded.source,
            reason = excluded.reason, since = excluded.since`,
@@ -26,7 +26,7 @@ export class OutputStateRepository {
   }
 
   get(outputId: string): OutputStateRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM output_state WHERE output_id = ?').get(outputId) as Record<string, unknown> | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM output_state WHERE output_id = ?').get(outputId) as Record<string, unknown> | undefined;
     return row
       ? {
           outputId: row.output_id as string,
@@ -40,6 +40,6 @@ export class OutputStateRepository {
   }
 
   all(): OutputStateRecord[] {
-    return (this.db.prepare('SELECT output_id FROM output_state').all() as { output_id: string }[]).map((row) => this.get(row.output_id)!);
+    return (prepareCached(this.db, 'SELECT output_id FROM output_state').all() as { output_id: string }[]).map((row) => this.get(row.output_id)!);
   }
 }

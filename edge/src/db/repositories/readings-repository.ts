@@ -1,5 +1,6 @@
 import type { Reading } from '@tokkatot/shared';
 import type { SqliteDatabase } from '../edge-database.js';
+import { prepareCached } from '../statement-cache.js';
 
 export type Resolution = 'minute' | 'hour' | 'day';
 
@@ -62,14 +63,12 @@ export class ReadingsRepository {
   }
 
   raw(sensorId: string, from: number, to: number, limit: number): RawPoint[] {
-    return this.db
-      .prepare('SELECT ts, value, failure FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?')
+    return prepareCached(this.db, 'SELECT ts, value, failure FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?')
       .all(sensorId, from, to, limit) as RawPoint[];
   }
 
   rollups(sensorId: string, resolution: Resolution, from: number, to: number, limit: number): RollupPoint[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepareCached(this.db, 
         `SELECT bucket_start, min, max, sum, count, failed_count FROM rollups
          WHERE sensor_id = ? AND resolution = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY bucket_start LIMIT ?`,
       )
@@ -85,25 +84,25 @@ export class ReadingsRepository {
   }
 
   latest(sensorId: string): RawPoint | undefined {
-    return this.db.prepare('SELECT ts, value, failure FROM readings WHERE sensor_id = ? ORDER BY ts DESC LIMIT 1').get(sensorId) as
+    return prepareCached(this.db, 'SELECT ts, value, failure FROM readings WHERE sensor_id = ? ORDER BY ts DESC LIMIT 1').get(sensorId) as
       | RawPoint
       | undefined;
   }
 
   rawCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM readings').get() as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM readings').get() as { n: number }).n;
   }
 
   rollupCount(resolution?: Resolution): number {
     const row = resolution
-      ? this.db.prepare('SELECT COUNT(*) AS n FROM rollups WHERE resolution = ?').get(resolution)
-      : this.db.prepare('SELECT COUNT(*) AS n FROM rollups').get();
+      ? prepareCached(this.db, 'SELECT COUNT(*) AS n FROM rollups WHERE resolution = ?').get(resolution)
+      : prepareCached(this.db, 'SELECT COUNT(*) AS n FROM rollups').get();
     return (row as { n: number }).n;
   }
 
   /** Oldest raw timestamp (by arrival), or undefined when no raw readings are kept. */
   oldestRawTs(): number | undefined {
-    return (this.db.prepare('SELECT ts FROM readings ORDER BY id LIMIT 1').get() as { ts: number } | undefined)?.ts;
+    return (prepareCached(this.db, 'SELECT ts FROM readings ORDER BY id LIMIT 1').get() as { ts: number } | undefined)?.ts;
   }
 
   /**
@@ -112,7 +111,7 @@ export class ReadingsRepository {
    * chunk with nothing to delete.
    */
   deleteRawBefore(cutoff: number, chunk = 5000): number {
-    const stmt = this.db.prepare('DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT ?) AND ts < ?');
+    const stmt = prepareCached(this.db, 'DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT ?) AND ts < ?');
     let total = 0;
     for (;;) {
       const changes = stmt.run(chunk, cutoff).changes;
@@ -123,17 +122,16 @@ export class ReadingsRepository {
 
   /** Deletes the oldest `count` raw readings by arrival. */
   deleteOldestRaw(count: number): number {
-    return this.db.prepare('DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT ?)').run(count).changes;
+    return prepareCached(this.db, 'DELETE FROM readings WHERE id IN (SELECT id FROM readings ORDER BY id LIMIT ?)').run(count).changes;
   }
 
   deleteRollupsBefore(resolution: Resolution, cutoff: number): number {
-    return this.db.prepare('DELETE FROM rollups WHERE resolution = ? AND bucket_start < ?').run(resolution, cutoff).changes;
+    return prepareCached(this.db, 'DELETE FROM rollups WHERE resolution = ? AND bucket_start < ?').run(resolution, cutoff).changes;
   }
 
   /** Deletes the oldest `count` rollups of one resolution. */
   deleteOldestRollups(resolution: Resolution, count: number): number {
-    return this.db
-      .prepare(
+    return prepareCached(this.db, 
         `DELETE FROM rollups WHERE resolution = ? AND bucket_start <= (
            SELECT bucket_start FROM rollups WHERE resolution = ? ORDER BY bucket_start LIMIT 1 OFFSET ?)`,
       )

@@ -1,5 +1,6 @@
 import type { Coop, Farm, Node as FarmNode, Output, Sensor } from '@tokkatot/shared';
 import type { SqliteDatabase } from '../edge-database.js';
+import { prepareCached } from '../statement-cache.js';
 
 /** What a node announced about itself in its last hello. */
 export interface NodeCapabilities {
@@ -98,13 +99,12 @@ export class RegistryRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
   getFarm(): Farm | undefined {
-    const row = this.db.prepare('SELECT * FROM farm LIMIT 1').get() as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM farm LIMIT 1').get() as Row | undefined;
     return row ? toFarm(row) : undefined;
   }
 
   saveFarm(farm: Farm): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO farm (id, name, timezone, locale, location_json, hlc, updated_at) VALUES (@id, @name, @timezone, @locale, @location, @hlc, @updatedAt)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, locale = excluded.locale,
            location_json = excluded.location_json, hlc = excluded.hlc, updated_at = excluded.updated_at`,
@@ -113,17 +113,16 @@ export class RegistryRepository {
   }
 
   listCoops(): Coop[] {
-    return (this.db.prepare('SELECT * FROM coops ORDER BY name, id').all() as Row[]).map(toCoop);
+    return (prepareCached(this.db, 'SELECT * FROM coops ORDER BY name, id').all() as Row[]).map(toCoop);
   }
 
   getCoop(id: string): Coop | undefined {
-    const row = this.db.prepare('SELECT * FROM coops WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM coops WHERE id = ?').get(id) as Row | undefined;
     return row ? toCoop(row) : undefined;
   }
 
   saveCoop(coop: Coop): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO coops (id, farm_id, name, capacity_birds, hlc, updated_at) VALUES (@id, @farmId, @name, @capacity, @hlc, @updatedAt)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, capacity_birds = excluded.capacity_birds, hlc = excluded.hlc, updated_at = excluded.updated_at`,
       )
@@ -131,17 +130,16 @@ export class RegistryRepository {
   }
 
   listNodes(): NodeRecord[] {
-    return (this.db.prepare('SELECT * FROM nodes ORDER BY id').all() as Row[]).map(toNode);
+    return (prepareCached(this.db, 'SELECT * FROM nodes ORDER BY id').all() as Row[]).map(toNode);
   }
 
   getNode(id: string): NodeRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM nodes WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM nodes WHERE id = ?').get(id) as Row | undefined;
     return row ? toNode(row) : undefined;
   }
 
   saveNode(node: NodeRecord): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO nodes (id, farm_id, coop_id, name, transport, firmware_version, hardware_revision, capabilities_json, first_seen_at, last_seen_at, hlc, updated_at)
          VALUES (@id, @farmId, @coopId, @name, @transport, @firmwareVersion, @hardwareRevision, @capabilities, @firstSeenAt, @lastSeenAt, @hlc, @updatedAt)
          ON CONFLICT(id) DO UPDATE SET coop_id = excluded.coop_id, name = excluded.name, transport = excluded.transport,
@@ -153,24 +151,23 @@ export class RegistryRepository {
 
   /** Records that a node was heard from (heartbeats are frequent: no HLC bump, no document change). */
   touchNode(id: string, seenAt: number): boolean {
-    return this.db.prepare('UPDATE nodes SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?').run(seenAt, id).changes > 0;
+    return prepareCached(this.db, 'UPDATE nodes SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?').run(seenAt, id).changes > 0;
   }
 
   listOutputs(filter: { coopId?: string } = {}): Output[] {
     const rows = filter.coopId
-      ? this.db.prepare('SELECT * FROM outputs WHERE coop_id = ? ORDER BY name, id').all(filter.coopId)
-      : this.db.prepare('SELECT * FROM outputs ORDER BY coop_id, name, id').all();
+      ? prepareCached(this.db, 'SELECT * FROM outputs WHERE coop_id = ? ORDER BY name, id').all(filter.coopId)
+      : prepareCached(this.db, 'SELECT * FROM outputs ORDER BY coop_id, name, id').all();
     return (rows as Row[]).map(toOutput);
   }
 
   getOutput(id: string): Output | undefined {
-    const row = this.db.prepare('SELECT * FROM outputs WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM outputs WHERE id = ?').get(id) as Row | undefined;
     return row ? toOutput(row) : undefined;
   }
 
   saveOutput(output: Output): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO outputs (id, farm_id, coop_id, node_id, channel, kind, name, active_low, fail_safe_state, max_on_seconds, dimmable, installed, hlc, updated_at)
          VALUES (@id, @farmId, @coopId, @nodeId, @channel, @kind, @name, @activeLow, @failSafeState, @maxOnSeconds, @dimmable, @installed, @hlc, @updatedAt)
          ON CONFLICT(id) DO UPDATE SET coop_id = excluded.coop_id, node_id = excluded.node_id, channel = excluded.channel, kind = excluded.kind,
@@ -182,19 +179,18 @@ export class RegistryRepository {
 
   listSensors(filter: { coopId?: string } = {}): Sensor[] {
     const rows = filter.coopId
-      ? this.db.prepare('SELECT * FROM sensors WHERE coop_id = ? ORDER BY name, id').all(filter.coopId)
-      : this.db.prepare('SELECT * FROM sensors ORDER BY coop_id, name, id').all();
+      ? prepareCached(this.db, 'SELECT * FROM sensors WHERE coop_id = ? ORDER BY name, id').all(filter.coopId)
+      : prepareCached(this.db, 'SELECT * FROM sensors ORDER BY coop_id, name, id').all();
     return (rows as Row[]).map(toSensor);
   }
 
   getSensor(id: string): Sensor | undefined {
-    const row = this.db.prepare('SELECT * FROM sensors WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM sensors WHERE id = ?').get(id) as Row | undefined;
     return row ? toSensor(row) : undefined;
   }
 
   saveSensor(sensor: Sensor): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO sensors (id, farm_id, coop_id, node_id, channel, kind, unit, name, calibration_json, sample_period_seconds, installed, hlc, updated_at)
          VALUES (@id, @farmId, @coopId, @nodeId, @channel, @kind, @unit, @name, @calibration, @samplePeriodSeconds, @installed, @hlc, @updatedAt)
          ON CONFLICT(id) DO UPDATE SET coop_id = excluded.coop_id, node_id = excluded.node_id, channel = excluded.channel, kind = excluded.kind,

@@ -1,5 +1,6 @@
 import type { Role, User } from '@tokkatot/shared';
 import type { SqliteDatabase } from '../edge-database.js';
+import { prepareCached } from '../statement-cache.js';
 
 /** A user as the edge stores it: the shared shape plus role, secrets and lockout state (never sent out). */
 export interface UserRecord extends User {
@@ -36,30 +37,29 @@ export class UsersRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
   count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
   list(): UserRecord[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as Row[]).map(toUser);
+    return (prepareCached(this.db, 'SELECT * FROM users ORDER BY username').all() as Row[]).map(toUser);
   }
 
   get(id: string): UserRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
     return row ? toUser(row) : undefined;
   }
 
   findByUsername(username: string): UserRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
     return row ? toUser(row) : undefined;
   }
 
   countByRole(role: Role): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM users WHERE role = ? AND disabled = 0').get(role) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM users WHERE role = ? AND disabled = 0').get(role) as { n: number }).n;
   }
 
   save(user: UserRecord): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO users (id, username, display_name, email, phone, locale, role, password_hash, disabled, failed_logins, locked_until, hlc, created_at, updated_at)
          VALUES (@id, @username, @displayName, @email, @phone, @locale, @role, @passwordHash, @disabled, @failedLogins, @lockedUntil, @hlc, @createdAt, @updatedAt)
          ON CONFLICT(id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name, email = excluded.email,
@@ -72,7 +72,7 @@ export class UsersRepository {
 
   /** Stores the outcome of a sign-in attempt without touching the document fields. */
   recordLoginState(id: string, failedLogins: number, lockedUntil: number | null): void {
-    this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(failedLogins, lockedUntil, id);
+    prepareCached(this.db, 'UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(failedLogins, lockedUntil, id);
   }
 }
 
@@ -92,8 +92,7 @@ export class RefreshTokensRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
   insert(token: RefreshTokenRecord): void {
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at, used_at, revoked_at)
          VALUES (@id, @userId, @familyId, @tokenHash, @issuedAt, @expiresAt, @usedAt, @revokedAt)`,
       )
@@ -101,7 +100,7 @@ export class RefreshTokensRepository {
   }
 
   findByHash(tokenHash: string): RefreshTokenRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM refresh_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
     if (!row) return undefined;
     return {
       id: row.id as string,
@@ -117,19 +116,19 @@ export class RefreshTokensRepository {
 
   /** Marks a token used, only if it was still unused: false means someone else used it first. */
   markUsed(id: string, at: number): boolean {
-    return this.db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL').run(at, id).changes === 1;
+    return prepareCached(this.db, 'UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL').run(at, id).changes === 1;
   }
 
   revokeFamily(familyId: string, at: number): number {
-    return this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL').run(at, familyId).changes;
+    return prepareCached(this.db, 'UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL').run(at, familyId).changes;
   }
 
   revokeUser(userId: string, at: number): number {
-    return this.db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, userId).changes;
+    return prepareCached(this.db, 'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, userId).changes;
   }
 
   /** Drops tokens that expired long ago (keeps the table small). */
   deleteExpired(before: number): number {
-    return this.db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?').run(before).changes;
+    return prepareCached(this.db, 'DELETE FROM refresh_tokens WHERE expires_at < ?').run(before).changes;
   }
 }
