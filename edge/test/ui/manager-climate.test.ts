@@ -5,9 +5,9 @@ import { makeRule } from '../automation/fixtures.js';
 import { PASSWORD, signInAllRoles } from '../helpers.js';
 import { serveEdge, type ServedEdge } from '../webapp/support/serve-edge.js';
 import { seriousViolations } from './support/axe.js';
-import { launchChromium, phonePage } from './support/browser.js';
+import { launchChromium, phonePage, visibleTexts } from './support/browser.js';
 import { buildUiInto } from './support/build-ui.js';
-import { loadCatalogues, type Messages } from './support/catalogues.js';
+import { foreignStrings, loadCatalogues, type Messages } from './support/catalogues.js';
 import { seedFarm } from './support/farm.js';
 
 describe('a manager setting temperature bands and placing a flock (Chromium, 360×740)', () => {
@@ -16,6 +16,7 @@ describe('a manager setting temperature bands and placing a flock (Chromium, 360
   let browser: Browser;
   let page: Page;
   let km: Messages;
+  let en: Messages;
   const documents = () => loadAutomationDocuments(served.test.edge.repositories.meta);
 
   beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('a manager setting temperature bands and placing a flock (Chromium, 360
     await seedFarm(served);
     const meta = served.test.edge.repositories.meta;
     saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), climateRules: [makeRule({ fanStages: [{ outputId: 'fan-1', onAboveC: 0 }] })] });
-    ({ km } = await loadCatalogues());
+    ({ km, en } = await loadCatalogues());
     browser = await launchChromium();
     page = await phonePage(browser);
     await page.goto(`${served.url}/`);
@@ -65,5 +66,15 @@ describe('a manager setting temperature bands and placing a flock (Chromium, 360
     expect(documents().flocks.map((flock) => [flock.coopId, flock.name, flock.birdsPlaced, flock.placedOn])).toEqual([['coop-2', 'Batch 9', 1500, '2026-05-30']]);
     // The same form now edits the placed flock.
     await form.getByRole('button', { name: km('saveFlock') }).waitFor();
+  });
+
+  it('shows the whole settings screen in one language at a time', async () => {
+    const leaks = async (current: Messages, other: Messages) => (await visibleTexts(page)).filter((text) => foreignStrings(current, other).has(text));
+    await page.getByRole('heading', { level: 1, name: km('manageTitle') }).waitFor();
+    expect(await leaks(km, en)).toEqual([]);
+    await page.getByRole('button', { name: km('language'), exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: en('manageTitle') }).waitFor();
+    expect(await leaks(en, km)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

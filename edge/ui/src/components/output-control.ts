@@ -23,7 +23,8 @@ export function riskOf(kind: string, state: 'on' | 'off'): MessageKey | null {
   return null;
 }
 
-type Feedback = { kind: 'ok' | 'warn' | 'error'; text: string } | null;
+/** A message key and the server's own words, translated at render so a language switch applies. */
+type Feedback = { kind: 'ok' | 'warn' | 'error'; key: MessageKey; detail?: string } | null;
 
 /** One output: state in words, why, and manual control that always expires. */
 export function OutputControl({ output, canControl }: { output: OutputView; canControl: boolean }) {
@@ -42,13 +43,13 @@ export function OutputControl({ output, canControl }: { output: OutputView; canC
     setFeedback(null);
     try {
       const result = await api.post<ManualResult>(`/api/outputs/${encodeURIComponent(output.id)}/manual`, { state: target, durationSeconds: seconds, reason: 'manual control from the farm app' });
-      if (result.decision.source !== 'manual') setFeedback({ kind: 'warn', text: `${t('heldBack')}: ${result.decision.reason}` });
-      else if (result.confirmed === true) setFeedback({ kind: 'ok', text: t('confirmed') });
-      else if (result.confirmed === false) setFeedback({ kind: 'error', text: t('notConfirmed') });
-      else setFeedback({ kind: 'warn', text: t('waiting') });
+      if (result.decision.source !== 'manual') setFeedback({ kind: 'warn', key: 'heldBack', detail: result.decision.reason });
+      else if (result.confirmed === true) setFeedback({ kind: 'ok', key: 'confirmed' });
+      else if (result.confirmed === false) setFeedback({ kind: 'error', key: 'notConfirmed' });
+      else setFeedback({ kind: 'warn', key: 'waiting' });
       await refreshCoops();
     } catch (error) {
-      setFeedback({ kind: 'error', text: error instanceof ApiError ? `${t('errorGeneric')}: ${error.message}` : t('errorGeneric') });
+      setFeedback({ kind: 'error', key: 'errorGeneric', ...(error instanceof ApiError ? { detail: error.message } : {}) });
     } finally {
       setBusy(false);
     }
@@ -96,7 +97,7 @@ export function OutputControl({ output, canControl }: { output: OutputView; canC
             </div>
             ${output.manual ? html`<button type="button" class="secondary wide" disabled=${busy} onClick=${release}>${t('backToAuto')}</button>` : null}`
         : null}
-    ${feedback ? html`<p class=${`feedback ${feedback.kind}`} role="status"><${Icon} name=${feedback.kind === 'ok' ? 'check' : 'warning'} /> ${feedback.text}</p>` : null}
+    ${feedback ? html`<p class=${`feedback ${feedback.kind}`} role="status"><${Icon} name=${feedback.kind === 'ok' ? 'check' : 'warning'} /> ${t(feedback.key)}${feedback.detail ? html`: <span lang="en">${feedback.detail}</span>` : null}</p>` : null}
     ${pending ? html`<${ConfirmDialog} message=${t(riskOf(output.kind, pending)!)} onYes=${() => void send(pending)} onNo=${() => setPending(null)} />` : null}
   </article>`;
 }

@@ -19,12 +19,15 @@ const DEFAULT_CURVE = [
   { day: 35, temperatureC: 21 },
 ];
 
-type Result = { kind: 'ok' | 'error'; text: string } | null;
+/** Kept as a message key, not text, so a language switch translates it too. */
+type Result = { kind: 'ok'; key: MessageKey } | { kind: 'error'; key: MessageKey; detail?: string } | null;
 
 function Feedback({ result }: { result: Result }) {
+  const { t } = useT();
   if (!result) return null;
   return html`<p class=${`feedback ${result.kind}`} role=${result.kind === 'ok' ? 'status' : 'alert'}>
-    <${Icon} name=${result.kind === 'ok' ? 'check' : 'warning'} /> <span lang=${result.kind === 'ok' ? undefined : 'en'}>${result.text}</span>
+    <${Icon} name=${result.kind === 'ok' ? 'check' : 'warning'} /> ${t(result.key)}
+    ${result.kind === 'error' && result.detail ? html`: <span lang="en">${result.detail}</span>` : null}
   </p>`;
 }
 
@@ -41,10 +44,10 @@ function RuleForm({ rule, onSaved }: { rule: ClimateRule; onSaved: () => void })
         bandHighC: Number(data.get('bandHighC')),
         enabled: data.get('enabled') === 'on',
       });
-      setResult({ kind: 'ok', text: t('targetSaved') });
+      setResult({ kind: 'ok', key: 'targetSaved' });
       onSaved();
     } catch (error) {
-      setResult({ kind: 'error', text: error instanceof ApiError ? error.message : t('errorGeneric') });
+      setResult({ kind: 'error', key: 'errorGeneric', ...(error instanceof ApiError ? { detail: error.message } : {}) });
     }
   };
   return html`<form onSubmit=${submit} data-testid=${`rule-${rule.id}`}>
@@ -79,10 +82,10 @@ function FlockForm({ coop, flock, onSaved }: { coop: CoopView; flock: Flock | nu
         houseMode: String(data.get('houseMode')),
         targetCurve: flock?.targetCurve ?? DEFAULT_CURVE,
       });
-      setResult({ kind: 'ok', text: t('flockSaved') });
+      setResult({ kind: 'ok', key: 'flockSaved' });
       onSaved();
     } catch (error) {
-      setResult({ kind: 'error', text: error instanceof ApiError ? error.message : t('errorGeneric') });
+      setResult({ kind: 'error', key: 'errorGeneric', ...(error instanceof ApiError ? { detail: error.message } : {}) });
     }
   };
   return html`<form onSubmit=${submit} data-testid=${`flock-${key}`}>

@@ -56,7 +56,7 @@ function CycleForm({ coops, schedule, onSaved }: { coops: CoopView[]; schedule: 
       if (!schedule) form.reset();
       onSaved();
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : t('errorGeneric'));
+      setError(failure instanceof ApiError ? failure.message : '');
     }
   };
   return html`<form class="card schedule" onSubmit=${submit} data-testid=${`schedule-${key}`}>
@@ -77,7 +77,7 @@ function CycleForm({ coops, schedule, onSaved }: { coops: CoopView[]; schedule: 
     <label class="check"><input type="checkbox" name="enabled" defaultChecked=${schedule?.enabled ?? true} /> ${t('enabled')}</label>
     <button type="submit" class="main wide"><${Icon} name=${schedule ? 'check' : 'plus'} /> ${schedule ? t('saveSchedule') : t('addSchedule')}</button>
     ${saved ? html`<p class="feedback ok" role="status"><${Icon} name="check" /> ${t('scheduleSaved')}</p>` : null}
-    ${error ? html`<p class="feedback error" role="alert" lang="en">${error}</p>` : null}
+    ${error === null ? null : html`<p class="feedback error" role="alert">${t('errorGeneric')}${error ? html`: <span lang="en">${error}</span>` : null}</p>`}
   </form>`;
 }
 

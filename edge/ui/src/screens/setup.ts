@@ -22,7 +22,7 @@ export function SetupOwnerScreen() {
       store.set({ needsOwner: false });
       navigate('/setup/coops');
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : t('errorGeneric'));
+      setError(failure instanceof ApiError ? failure.message : '');
     }
   };
   return html`<section class="narrow">
@@ -36,7 +36,7 @@ export function SetupOwnerScreen() {
       <label for="owner-password">${t('password')}</label>
       <input id="owner-password" name="password" type="password" required minlength="8" autocomplete="new-password" />
       <button type="submit" class="main wide"><${Icon} name="check" /> ${t('next')}</button>
-      ${error ? html`<p class="feedback error" role="alert" lang="en">${error}</p>` : null}
+      ${error === null ? null : html`<p class="feedback error" role="alert">${t('errorGeneric')}${error ? html`: <span lang="en">${error}</span>` : null}</p>`}
     </form>
   </section>`;
 }
