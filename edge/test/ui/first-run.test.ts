@@ -60,4 +60,17 @@ describe('the first run in the web app (Chromium, 360×740)', () => {
     await page.getByRole('heading', { level: 1, name: km('homeTitle') }).waitFor();
     await page.getByTestId('coop-card').filter({ hasText: 'Coop A' }).waitFor();
   });
+
+  it('lets the new owner add a worker from the settings screen', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: km('navManage') }).click();
+    await page.getByRole('heading', { name: km('usersSection') }).waitFor();
+    await page.locator('#new-user-name').fill('Dara');
+    await page.locator('#new-user-username').fill('dara');
+    await page.locator('#new-user-password').fill('another good password');
+    await page.locator('#new-user-role').selectOption('worker');
+    await page.getByRole('button', { name: km('addUser') }).click();
+    await page.getByText('Dara (dara)').waitFor();
+    expect(served.test.edge.auth.listUsers().map((user) => user.username).sort()).toEqual(['dara', 'sok']);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
 });
