@@ -10,6 +10,8 @@ PACKAGES=(
   cmake gcc g++ make pkg-config libcmocka-dev libmosquitto-dev
   # native npm modules (better-sqlite3, serialport, onoff) and pseudo-terminal tools
   python3 socat
+  # browser tests of the web apps, with Khmer glyphs in screenshots
+  chromium fonts-noto-core fonts-khmeros
   # offline validation: compose files, shell scripts, Prometheus rules, nftables rules; sqlite3 CLI for backups
   docker-compose shellcheck prometheus nftables sqlite3
 )
