@@ -94,6 +94,25 @@ export class AutomationBridge {
     });
   }
 
+  /**
+   * The engine announces a decision only when its state or source changes; its reason can change
+   * without either ("no trusted temperature" → "idle at 29.1 °C"). Call after feeding the engine:
+   * a reason whose wording changed (numbers aside, so the SD card is not written on every
+   * reading) replaces the one the arbiter shows.
+   */
+  syncReasons(decisions: readonly EngineDecision[]): void {
+    const { arbiter } = this.deps.edge;
+    for (const decision of decisions) {
+      const source = toArbiterSource(decision.source);
+      if (!source || this.pending.has(decision.outputId)) continue;
+      const held = arbiter.inputsOf(decision.outputId).find((entry) => entry.source === source)?.input;
+      if (!held || held.state !== decision.state || wording(held.reason) === wording(decision.reason)) continue;
+      arbiter
+        .setInput(decision.outputId, source, { state: decision.state, reason: decision.reason, until: null })
+        .catch((error: unknown) => this.deps.log?.('arbiter reason not updated', { outputId: decision.outputId, error: (error as Error).message }));
+    }
+  }
+
   private onDecided(decision: EngineDecision): void {
     // One recompute decides several outputs in a row: apply them together, after it returns.
     this.pending.set(decision.outputId, decision);
@@ -155,6 +174,9 @@ export class AutomationBridge {
     }
   }
 }
+
+/** A reason with its numbers and times blanked: what it says, not the latest figures. */
+const wording = (reason: string): string => reason.replace(/[-+]?\d[\d.,:]*/g, '#');
 
 type AlarmLifecycleEvent = Extract<Event, { type: 'alarm_raised' | 'alarm_reminded' | 'alarm_acknowledged' | 'alarm_cleared' }>;
 

@@ -113,7 +113,22 @@ export async function startController(edge: Edge, options: ControllerOptions): P
       { set: (on) => void (on ? sirenRelay.sound() : sirenRelay.silence()).catch((error: unknown) => log('siren relay failed', { error: String(error) })) },
       automationBridge.listeners,
     );
-    const deviceBridge = new DeviceBridge({ devices, registry: edge.registry, sink: edge.deviceSink, automation: engine, clock, log });
+    let reasonsQueued = false;
+    const automationInputs = {
+      ingestReading: (reading: Parameters<AutomationEngine['ingestReading']>[0]) => {
+        engine.ingestReading(reading);
+        // Once per batch of readings: refresh the reasons the core shows.
+        if (reasonsQueued) return;
+        reasonsQueued = true;
+        queueMicrotask(() => {
+          reasonsQueued = false;
+          automationBridge.syncReasons(engine.getDecisions());
+        });
+      },
+      reportNodeSeen: (nodeId: string, at: number) => engine.reportNodeSeen(nodeId, at),
+      reportOutputState: (outputId: string, on: boolean, at: number) => engine.reportOutputState(outputId, on, at),
+    };
+    const deviceBridge = new DeviceBridge({ devices, registry: edge.registry, sink: edge.deviceSink, automation: automationInputs, clock, log });
 
     options.driver.attach(devices, (outputId) => {
       const output = edge.repositories.registry.getOutput(outputId);

@@ -93,5 +93,16 @@ describe('AutomationBridge', () => {
     await expect.poll(() => acknowledged).toEqual(['alarm-9']);
     bridge.stop();
   });
+
+  it('refreshes the reason the core shows when its wording changes, not when only a figure does', async () => {
+    const { test, bridge } = await bridgeOverSeededCoop();
+    bridge.listeners.outputDecided!(decision('heater-1', 'off', 'Heater off: Coop 1 has no trusted temperature: never heat without a reading'));
+    await expect.poll(() => test.edge.arbiter.decisionOf('heater-1')?.reason).toMatch(/no trusted temperature/);
+    bridge.syncReasons([decision('heater-1', 'off', 'Heater off: Coop 1 at 29.1 °C, within the band')]);
+    await expect.poll(() => test.edge.arbiter.decisionOf('heater-1')?.reason).toBe('Heater off: Coop 1 at 29.1 °C, within the band');
+    bridge.syncReasons([decision('heater-1', 'off', 'Heater off: Coop 1 at 29.4 °C, within the band')]);
+    await test.edge.arbiter.resend('heater-1');
+    expect(test.edge.arbiter.decisionOf('heater-1')?.reason).toBe('Heater off: Coop 1 at 29.1 °C, within the band');
+  });
 });
 
