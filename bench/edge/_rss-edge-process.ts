@@ -22,7 +22,10 @@ say({ type: 'listening', url, accessToken });
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 process.stdin.destroy();
 
-const memory = () => ({ rssMb: process.memoryUsage().rss / 1048576, heapMb: process.memoryUsage().heapUsed / 1048576 });
+const memory = () => {
+  const usage = process.memoryUsage();
+  return { rssMb: usage.rss / 1048576, heapMb: usage.heapUsed / 1048576, heapTotalMb: usage.heapTotal / 1048576, externalMb: usage.external / 1048576 };
+};
 say({ type: 'sample', hour: 0, ...memory() });
 const steps = (HOURS * 3_600_000) / STEP_MS;
 const started = performance.now();
