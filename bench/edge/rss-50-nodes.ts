@@ -35,27 +35,32 @@ interface Done {
 }
 
 /** Runs the edge process once with the given Node flags and environment; plays the phones meanwhile. */
-async function measure(args: string[], env: Record<string, string>): Promise<{ samples: Sample[]; done: Done; polls: number; sseMb: number }> {
+async function measure(args: string[], env: Record<string, string>): Promise<{ samples: Sample[]; done: Done; polls: number; sseMb: number; reconnects: number }> {
   const child = spawn(process.execPath, [...args, String(HOURS)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const samples: Sample[] = [];
   const aborts: AbortController[] = [];
   let polls = 0;
   let sseBytes = 0;
+  let reconnects = 0;
   let poller: NodeJS.Timeout | undefined;
   let done: Done | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
     const message = JSON.parse(line) as { type: string } & Record<string, unknown>;
     if (message.type === 'listening') {
       const { url, accessToken } = message as unknown as { url: string; accessToken: string };
+      // Two phones on the live stream; like EventSource they reconnect when the edge cuts them off.
       for (let i = 0; i < 2; i++) {
         const controller = new AbortController();
         aborts.push(controller);
-        const response = await fetch(`${url}/api/live?access_token=${accessToken}`, { signal: controller.signal });
         void (async () => {
-          try {
-            for await (const chunk of response.body!) sseBytes += (chunk as Uint8Array).length;
-          } catch {
-            // aborted at the end
+          while (!controller.signal.aborted) {
+            try {
+              const response = await fetch(`${url}/api/live?access_token=${accessToken}`, { signal: controller.signal });
+              for await (const chunk of response.body!) sseBytes += (chunk as Uint8Array).length;
+              reconnects += 1;
+            } catch {
+              // aborted at the end
+            }
           }
         })();
       }
@@ -75,7 +80,7 @@ async function measure(args: string[], env: Record<string, string>): Promise<{ s
     }
   }
   if (!done) throw new Error('the edge process ended early');
-  return { samples, done, polls, sseMb: sseBytes / 1048576 };
+  return { samples, done, polls, sseMb: sseBytes / 1048576, reconnects };
 }
 
 /** Bundles the edge process into one .mjs (native modules stay external), with the migrations beside it. */
@@ -100,18 +105,21 @@ async function bundle(): Promise<{ file: string; dispose: () => void }> {
 }
 
 const bundled = await bundle();
-const runs: { name: string; args: string[]; env: Record<string, string> }[] = [
+const only = process.env.RSS_RUNS;
+const all: { name: string; args: string[]; env: Record<string, string> }[] = [
   { name: 'tsx, Node defaults (npm start today)', args: ['--import', 'tsx', PROCESS], env: {} },
   { name: 'tsx, MALLOC_ARENA_MAX=2', args: ['--import', 'tsx', PROCESS], env: { MALLOC_ARENA_MAX: '2' } },
   { name: 'plain JS bundle (esbuild), Node defaults', args: [bundled.file], env: {} },
   { name: 'plain JS bundle, MALLOC_ARENA_MAX=2 (recommended on the Pi)', args: [bundled.file], env: { MALLOC_ARENA_MAX: '2' } },
 ];
+// RSS_RUNS=3,4 picks runs by number.
+const runs = only ? all.filter((_, index) => only.split(',').includes(String(index + 1))) : all;
 for (const run of runs) {
-  const { samples, done, polls, sseMb } = await measure(run.args, run.env);
+  const { samples, done, polls, sseMb, reconnects } = await measure(run.args, run.env);
   const peak = Math.max(...samples.map((sample) => sample.rssMb));
   console.log(`\n${run.name}`);
   console.log(
-    `  simulated ${HOURS} h (${done.steps} steps of 10 s) in ${done.seconds.toFixed(1)} s: ${done.readings.toLocaleString('en')} readings, ${done.rawKept.toLocaleString('en')} kept raw, DB ${done.dbMb.toFixed(1)} MiB; ${polls} coop polls, ${sseMb.toFixed(1)} MiB of SSE`,
+    `  simulated ${HOURS} h (${done.steps} steps of 10 s) in ${done.seconds.toFixed(1)} s: ${done.readings.toLocaleString('en')} readings, ${done.rawKept.toLocaleString('en')} kept raw, DB ${done.dbMb.toFixed(1)} MiB; ${polls} coop polls, ${sseMb.toFixed(1)} MiB of SSE (${reconnects} reconnects after slow-client cut-offs)`,
   );
   const every = Math.max(1, Math.floor(samples.length / 6));
   console.log(`  RSS by simulated hour: ${samples.filter((_, i) => i % every === 0 || i === samples.length - 1).map((sample) => `h${sample.hour} ${sample.rssMb.toFixed(0)}`).join(', ')} MiB (heap ≤ ${Math.max(...samples.map((sample) => sample.heapMb)).toFixed(0)} MiB)`);

@@ -61,6 +61,23 @@ describe('live updates over SSE', () => {
     expect((await fetch(`${base}/api/live?access_token=nonsense`)).status).toBe(401);
   });
 
+  it('cuts off a client that stops reading, instead of buffering without bound', async () => {
+    const { request } = await import('node:http');
+    const response = await new Promise<import('node:http').IncomingMessage>((resolve) => {
+      request(`${base}/api/live`, { headers: { authorization: `Bearer ${tokens.viewer}` } }, resolve).end();
+    });
+    response.pause(); // a phone that stopped reading
+    // Only SSE clients listen to outputChanged, so its count is the number of open streams.
+    await expect.poll(() => test.edge.bus.listenerCount('outputChanged')).toBe(1);
+    const big = Array.from({ length: 2000 }, (_, i) => ({ sensorId: `sensor-${i}`, ts: i, value: i, failure: null }));
+    for (let i = 0; i < 400 && test.edge.bus.listenerCount('outputChanged') > 0; i++) {
+      test.edge.bus.emit('readingsIngested', big);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(test.edge.bus.listenerCount('outputChanged')).toBe(0);
+    response.destroy();
+  });
+
   it('drops its listeners when the client goes away', async () => {
     const controller = new AbortController();
     const response = await fetch(`${base}/api/live`, { headers: { authorization: `Bearer ${tokens.viewer}` }, signal: controller.signal });

@@ -3,6 +3,8 @@ import { LiveQuerySchema } from '../schemas.js';
 import type { ZodApp } from './types.js';
 
 const HEARTBEAT_MS = 15_000;
+/** A client this far behind is cut off (it reconnects after `retry`): a slow phone must not grow the edge's memory. */
+const MAX_BUFFERED_BYTES = 256 * 1024;
 
 /**
  * Live updates over Server-Sent Events: `event` (every appended event), `output` (state and
@@ -29,7 +31,12 @@ export function registerLiveRoutes(app: ZodApp, edge: Edge): void {
       });
       raw.write(`retry: 3000\n: connected as ${request.principal?.username ?? ''}\n\n`);
       const send = (name: string, data: unknown) => {
-        if (!raw.writableEnded) raw.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (raw.writableEnded) return;
+        if (raw.writableLength > MAX_BUFFERED_BYTES) {
+          close();
+          return;
+        }
+        raw.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       const unsubscribe = [
         edge.bus.on('eventAppended', (stored) => send('event', { seq: stored.seq, ...stored.event })),
