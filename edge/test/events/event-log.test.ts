@@ -29,4 +29,13 @@ describe('EventLog', () => {
     expect(seen).toEqual(['kept']);
     expect(test.edge.events.query({ types: ['user_action'] }).map((stored) => (stored.event as { summary: string }).summary)).not.toContain('rolled back');
   });
+
+  it('does not fail when the store closes right after an append (shutdown)', async () => {
+    const seen: string[] = [];
+    test.edge.bus.on('eventAppended', ({ event }) => seen.push(event.type));
+    test.edge.events.append({ type: 'user_action', coopId: null, actorId: null, summary: 'last words' });
+    test.edge.database.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([]);
+  });
 });

@@ -74,7 +74,9 @@ export class EventsRepository {
     return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.body_json) as Event }));
   }
 
+  /** The event with that id; undefined when absent or when the store is already closed (shutdown). */
   get(id: string): Event | undefined {
+    if (!this.db.open) return undefined;
     const row = prepareCached(this.db, 'SELECT body_json FROM events WHERE id = ?').get(id) as { body_json: string } | undefined;
     return row ? (JSON.parse(row.body_json) as Event) : undefined;
   }
