@@ -1,6 +1,7 @@
 import { TokkatotError, newId } from '@tokkatot/shared';
 import type { Clock } from '../clock.js';
 import type { CommandRecord, CommandsRepository, EdgeDatabase } from '../db/index.js';
+import { clipNote as clip } from '../events/clip-note.js';
 import type { EventLog } from '../events/event-log.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { ApplyResult, OutputArbiter } from './output-arbiter.js';
@@ -155,4 +156,3 @@ export class CommandService {
   }
 }
 
-const clip = (text: string): string => (text.length > 500 ? `${text.slice(0, 497)}...` : text);

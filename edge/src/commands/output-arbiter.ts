@@ -2,6 +2,7 @@ import type { OutputReasonSource } from '@tokkatot/shared';
 import type { Clock } from '../clock.js';
 import type { EdgeDatabase, OutputStateRecord, OutputStateRepository } from '../db/index.js';
 import type { EdgeBus } from '../events/edge-bus.js';
+import { clipNote as clip } from '../events/clip-note.js';
 import type { EventLog } from '../events/event-log.js';
 import type { Ack, OutputDriver } from './output-driver.js';
 
@@ -206,4 +207,3 @@ export class OutputArbiter {
   }
 }
 
-const clip = (text: string): string => (text.length > 500 ? `${text.slice(0, 497)}...` : text);

@@ -1,4 +1,4 @@
-import { ReadingSchema, TokkatotError, type Reading } from '@tokkatot/shared';
+import { ReadingSchema, TokkatotError, describeIssues, type Reading } from '@tokkatot/shared';
 import type { Clock } from '../clock.js';
 import type { RawPoint, ReadingsRepository, Resolution, RollupDelta, RollupPoint } from '../db/index.js';
 import type { EdgeBus, LatestReading } from '../events/edge-bus.js';
@@ -63,7 +63,7 @@ export class TelemetryService {
     for (const [index, reading] of readings.entries()) {
       const parsed = ReadingSchema.safeParse(reading);
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        const problems = describeIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
         return Promise.reject(new TokkatotError('VALIDATION_FAILED', `reading ${index} is not valid: ${problems}`));
       }
       valid.push(parsed.data);
