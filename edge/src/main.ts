@@ -2,12 +2,15 @@
  * The edge controller's composition root: configuration, store, services, HTTP. Runs on embedded
  * defaults with no external service: `npm start`.
  */
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { TokkatotError } from '@tokkatot/shared';
 import { pino } from 'pino';
 import { loadConfig } from './config/index.js';
+import { DeviceOutputDriver, startController, type Controller } from './control/index.js';
 import { createEdge } from './edge.js';
 import { buildApp } from './http/app.js';
+import { webappOptionsFor } from './webapp-wiring.js';
 
 async function main(): Promise<void> {
   let loaded;
@@ -24,9 +27,31 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.log.level, base: { service: 'tokkatot-edge' } });
   logger.info({ config: source ?? 'embedded defaults', dataDir: config.dataDir }, 'starting');
 
-  const edge = createEdge({ config, log: (message, detail) => logger.warn({ detail }, message) });
-  const app = await buildApp(edge, { logger });
+  const log = (message: string, detail?: unknown) => logger.warn({ detail }, message);
+  const driver = new DeviceOutputDriver();
+  const edge = createEdge({ config, driver, log });
+  // The app is built before the controller starts; the siren is looked up when a request needs it.
+  let controller: Controller | null = null;
+  const app = await buildApp(edge, { logger, webapp: webappOptionsFor(edge, () => controller) });
   await edge.start();
+  const { devices } = config;
+  controller = await startController(edge, {
+    driver,
+    log,
+    simulatedCoops: devices.serialPaths.length > 0 || devices.mqtt ? 0 : devices.simulatedCoops,
+    serialPaths: devices.serialPaths,
+    sirenPin: devices.sirenPin,
+    ...(devices.mqtt
+      ? {
+          mqtt: {
+            url: devices.mqtt.url,
+            username: devices.mqtt.username,
+            password: readFileSync(devices.mqtt.passwordFile, 'utf8').trim(),
+            farmId: edge.registry.farm().id,
+          },
+        }
+      : {}),
+  });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const port = Number(new URL(address).port);
 
@@ -47,6 +72,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await app.close();
+    await controller?.stop();
     await edge.stop();
     process.exit(0);
   };

@@ -50,6 +50,8 @@ export interface Controller {
   deviceBridge: DeviceBridge;
   automationBridge: AutomationBridge;
   simulators: SimulatedCoops | null;
+  /** The Pi's siren relay (GPIO; an in-memory fake where the kernel has no GPIO). */
+  siren: Siren;
   stop(): Promise<void>;
 }
 
@@ -104,8 +106,8 @@ export async function startController(edge: Edge, options: ControllerOptions): P
 
     const gpio = createGpioProvider();
     const sirenRelay = new Siren(gpio.openOutput(options.sirenPin ?? 17, { activeLow: false, initiallyActive: false }));
-    let documents = loadAutomationDocuments(meta);
-    const automationBridge = new AutomationBridge({ edge, documents: () => documents, tunables: options.tunables, log });
+    // Read the documents afresh each time: the web app's schedule and climate edits write them too.
+    const automationBridge = new AutomationBridge({ edge, documents: () => loadAutomationDocuments(meta), tunables: options.tunables, log });
     const engine = new AutomationEngine(
       automationBridge.buildConfig(),
       clock,
@@ -145,8 +147,7 @@ export async function startController(edge: Edge, options: ControllerOptions): P
       const onDiscovered = ({ nodeId, hello }: { nodeId: string; hello: Parameters<typeof addDemoCoop>[1] }) => {
         if (edge.registry.getNode(nodeId).coopId !== null) return;
         try {
-          documents = addDemoCoop(edge, hello, ++index, documents, demoClimate);
-          saveAutomationDocuments(meta, documents);
+          saveAutomationDocuments(meta, addDemoCoop(edge, hello, ++index, loadAutomationDocuments(meta), demoClimate));
           automationBridge.refresh();
           log('demo coop laid out', { nodeId, coopId: `coop-${index}` });
         } catch (error) {
@@ -160,7 +161,7 @@ export async function startController(edge: Edge, options: ControllerOptions): P
     stops.push(() => devices.stop());
     // Runs first on stop (reverse order): no new command, and none left in flight when the devices stop.
     stops.push(() => options.driver.detach());
-    return { devices, engine, deviceBridge, automationBridge, simulators, stop };
+    return { devices, engine, deviceBridge, automationBridge, simulators, siren: sirenRelay, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,6 +7,7 @@ import type { Edge } from '../edge.js';
 import { errorHandler } from './error-handler.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { registerRoutes } from './routes/index.js';
+import { registerWebapp, type RegisterWebappOptions } from '../webapp/index.js';
 
 /** Who may call a route: anyone, or a signed-in user with at least this role. */
 export type Access = 'public' | Role;
@@ -32,6 +33,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Where the SSE streams are tracked so close() can end them. */
   version?: string;
+  /** The workers' web app, daily checklist, siren and automation editing routes; absent in API-only tests. */
+  webapp?: RegisterWebappOptions;
 }
 
 export type EdgeApp = FastifyInstance & { routeTable: RouteInfo[]; metrics: HttpMetrics };
@@ -99,6 +102,7 @@ export async function buildApp(edge: Edge, options: AppOptions = {}): Promise<Ed
   });
 
   await app.register(async (scope) => registerRoutes(scope.withTypeProvider<ZodTypeProvider>(), edge, metrics));
+  if (options.webapp) await registerWebapp(app, edge, options.webapp);
   await app.ready();
   return Object.assign(app, { routeTable, metrics }) as unknown as EdgeApp;
 }
