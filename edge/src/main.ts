@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { TokkatotError } from '@tokkatot/shared';
 import { pino } from 'pino';
+import { CloudLink } from './cloud-link/index.js';
 import { loadConfig } from './config/index.js';
 import { DeviceOutputDriver, startController, type Controller } from './control/index.js';
 import { createEdge } from './edge.js';
@@ -32,7 +33,16 @@ async function main(): Promise<void> {
   const edge = createEdge({ config, driver, log });
   // The app is built before the controller starts; the siren is looked up when a request needs it.
   let controller: Controller | null = null;
-  const app = await buildApp(edge, { logger, webapp: webappOptionsFor(edge, () => controller) });
+  // No cloud URL = an offline farm: nothing is queued for upload and pairing is refused.
+  const cloudLink = config.cloud.url
+    ? new CloudLink(edge, {
+        url: config.cloud.url,
+        ...(config.cloud.uploadBytesPerSecond ? { uploadBytesPerSecond: config.cloud.uploadBytesPerSecond } : {}),
+        ...(config.cloud.readingsBudgetBytes ? { readingsBudgetBytes: config.cloud.readingsBudgetBytes } : {}),
+        log,
+      })
+    : undefined;
+  const app = await buildApp(edge, { logger, webapp: webappOptionsFor(edge, () => controller), ...(cloudLink ? { cloudLink } : {}) });
   await edge.start();
   const { devices } = config;
   controller = await startController(edge, {
@@ -52,6 +62,8 @@ async function main(): Promise<void> {
         }
       : {}),
   });
+  // After the controller: cloud commands need the outputs and the arbiter running.
+  cloudLink?.start();
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const port = Number(new URL(address).port);
 
@@ -72,6 +84,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await app.close();
+    await cloudLink?.stop();
     await controller?.stop();
     await edge.stop();
     process.exit(0);

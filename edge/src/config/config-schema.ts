@@ -86,5 +86,15 @@ export const EdgeConfigSchema = z.strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     })
     .default({ level: 'info' }),
+  /** The Tokkatot cloud this farm replicates with; without `url` the farm runs offline (the default). */
+  cloud: z
+    .strictObject({
+      url: z.url().optional(),
+      /** Upload cap for metered links (bytes/s); absent = no cap. */
+      uploadBytesPerSecond: z.number().int().min(1000).optional(),
+      /** Disk budget for raw readings waiting to upload; beyond it the oldest become minute aggregates. */
+      readingsBudgetBytes: z.number().int().min(100_000).optional(),
+    })
+    .default({}),
 });
 export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;

@@ -25,6 +25,7 @@ const ENV_OVERRIDES: { name: string; path: string[]; type: 'string' | 'number' }
   { name: 'TOKKATOT_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
   { name: 'TOKKATOT_DISK_BUDGET_MB', path: ['telemetry', 'diskBudgetMb'], type: 'number' },
   { name: 'TOKKATOT_SIMULATED_COOPS', path: ['devices', 'simulatedCoops'], type: 'number' },
+  { name: 'TOKKATOT_CLOUD_URL', path: ['cloud', 'url'], type: 'string' },
 ];
 
 /**

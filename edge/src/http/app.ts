@@ -8,6 +8,7 @@ import { errorHandler } from './error-handler.js';
 import { createMetrics, type HttpMetrics } from './metrics.js';
 import { registerRoutes } from './routes/index.js';
 import { registerWebapp, type RegisterWebappOptions } from '../webapp/index.js';
+import { registerCloudLinkRoutes, type CloudLink } from '../cloud-link/index.js';
 
 /** Who may call a route: anyone, or a signed-in user with at least this role. */
 export type Access = 'public' | Role;
@@ -35,6 +36,8 @@ export interface AppOptions {
   version?: string;
   /** The workers' web app, daily checklist, siren and automation editing routes; absent in API-only tests. */
   webapp?: RegisterWebappOptions;
+  /** The link to the cloud; absent on an offline farm (sync status then says "offline"). */
+  cloudLink?: CloudLink;
 }
 
 export type EdgeApp = FastifyInstance & { routeTable: RouteInfo[]; metrics: HttpMetrics };
@@ -102,6 +105,7 @@ export async function buildApp(edge: Edge, options: AppOptions = {}): Promise<Ed
   });
 
   await app.register(async (scope) => registerRoutes(scope.withTypeProvider<ZodTypeProvider>(), edge, metrics));
+  await app.register(async (scope) => registerCloudLinkRoutes(scope.withTypeProvider<ZodTypeProvider>(), edge, options.cloudLink));
   if (options.webapp) await registerWebapp(app, edge, options.webapp);
   await app.ready();
   return Object.assign(app, { routeTable, metrics }) as unknown as EdgeApp;

@@ -1,0 +1,5 @@
+export { CloudLink, type CloudLinkOptions, type CloudLinkStatus, type PairingState } from './cloud-link.js';
+export { CloudCommandExecutor, type CloudCommandResult } from './cloud-command-executor.js';
+export { EventExporter } from './event-exporter.js';
+export { ReadingsExporter } from './readings-exporter.js';
+export { registerCloudLinkRoutes } from './cloud-link-routes.js';

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { CloudLink } from '../../src/cloud-link/index.js';
+import { FakeOutputDriver } from '../../src/commands/output-driver.js';
+import { createEdge } from '../../src/edge.js';
+import { buildApp } from '../../src/http/app.js';
+import { seedCoop, signInAllRoles, tempDir, testConfig, type TestEdge } from '../helpers.js';
+import { startCloudChild, type CloudChild } from './support/cloud-child.js';
+
+const FARM = 'farm-cloud-1';
+
+/** An edge on the real clock (commands are checked against the cloud's time) with a cloud link. */
+async function startLinkedEdge(cloudUrl: string, dir = tempDir()): Promise<TestEdge & { link: CloudLink }> {
+  const driver = new FakeOutputDriver();
+  const edge = createEdge({ config: testConfig(dir.dir), clock: systemClock, driver, passwordCost: { memoryCost: 4096, timeCost: 1 } });
+  const link = new CloudLink(edge, { url: cloudUrl, readingsIntervalMs: 50, periodicSyncMs: 200, pairingPollMs: 50 });
+  const app = await buildApp(edge, { cloudLink: link });
+  await edge.start();
+  link.start();
+  return {
+    edge,
+    app,
+    link,
+    clock: undefined as never,
+    driver,
+    dir: dir.dir,
+    close: async () => {
+      await app.close();
+      await link.stop();
+      await edge.stop();
+      dir.remove();
+    },
+  };
+}
+
+describe('CloudLink against the real cloud', () => {
+  let cloud: CloudChild;
+  let ownerToken: string;
+  let test: TestEdge & { link: CloudLink };
+  let tokens: Awaited<ReturnType<typeof signInAllRoles>>;
+
+  beforeAll(async () => {
+    cloud = await startCloudChild();
+    ownerToken = await cloud.createFarm(FARM);
+    test = await startLinkedEdge(cloud.url);
+    tokens = await signInAllRoles(test);
+  }, 30_000);
+
+  afterAll(async () => {
+    await test?.close();
+    await cloud?.close();
+  });
+
+  const cloudCount = async (sql: string, params: unknown[]): Promise<number> => Number((await cloud.pool.query<{ n: string }>(sql, params)).rows[0]!.n);
+
+  it('pairs through the LAN API: claim code, the owner enters it in the cloud, the credential is stored once and sync starts', async () => {
+    const before = await test.app.inject({ method: 'GET', url: '/api/sync/status', headers: { authorization: `Bearer ${tokens.viewer}` } });
+    expect(before.json()).toMatchObject({ state: 'not_paired', pairing: { state: 'idle' } });
+    const forbidden = await test.app.inject({ method: 'POST', url: '/api/pairing/claim', headers: { authorization: `Bearer ${tokens.manager}` }, payload: {} });
+    expect(forbidden.statusCode).toBe(403);
+
+    const claim = await test.app.inject({ method: 'POST', url: '/api/pairing/claim', headers: { authorization: `Bearer ${tokens.owner}` }, payload: { edgeName: 'Barn Pi' } });
+    expect(claim.statusCode).toBe(200);
+    const { claimCode } = claim.json<{ state: string; claimCode: string }>();
+    expect(claim.json()).toMatchObject({ state: 'waiting' });
+    const again = await test.app.inject({ method: 'POST', url: '/api/pairing/claim', headers: { authorization: `Bearer ${tokens.owner}` } });
+    expect(again.json()).toMatchObject({ state: 'waiting', claimCode });
+
+    const claimed = await fetch(`${cloud.url}/v1/pairing/claim`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` },
+      body: JSON.stringify({ claimCode }),
+    });
+    expect(claimed.status).toBe(200);
+
+    await vi.waitFor(() => expect(test.link.pairingState()).toMatchObject({ state: 'paired', farmId: FARM }), { timeout: 10_000, interval: 50 });
+    const credential = test.link.pairing.credential()!;
+    expect(await cloudCount("SELECT count(*) AS n FROM edge WHERE farm_id = $1 AND name = 'Barn Pi'", [FARM])).toBe(1);
+    // Collected once: a further poll answers from the stored credential, the cloud has nothing left to hand out.
+    expect(await test.link.pollPairing()).toMatchObject({ state: 'paired', edgeId: credential.edgeId });
+    expect(await cloudCount('SELECT count(*) AS n FROM edge_pairing WHERE credential IS NOT NULL', [])).toBe(0);
+
+    const pairing = await test.app.inject({ method: 'GET', url: '/api/pairing', headers: { authorization: `Bearer ${tokens.owner}` } });
+    expect(pairing.json()).toEqual({ state: 'paired', farmId: FARM, edgeId: credential.edgeId });
+    await vi.waitFor(
+      async () => {
+        const status = await test.app.inject({ method: 'GET', url: '/api/sync/status', headers: { authorization: `Bearer ${tokens.viewer}` } });
+        expect(status.json()).toMatchObject({ state: 'idle', farmId: FARM, currentError: null, queueDepth: 0 });
+        expect(status.json<{ lastSuccessAt: number | null }>().lastSuccessAt).not.toBeNull();
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  });
+
+  it('uploads events and raw readings made on the edge exactly once, also after the link restarts', async () => {
+    const { sensorId } = seedCoop(test);
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+    // 3 minutes of 10-second readings = 18 readings, one failed.
+    const readings = Array.from({ length: 18 }, (_, index) =>
+      index === 5 ? { sensorId, ts: base + index * 10_000, status: 'failed', failure: 'no_response' } : { sensorId, ts: base + index * 10_000, status: 'ok', value: 20 + index / 10 },
+    );
+    await test.edge.telemetry.ingest(readings);
+    test.edge.telemetry.flush();
+    const localEvents = test.edge.events.query({ limit: 1000 }).map((stored) => stored.event.id);
+    expect(localEvents.length).toBeGreaterThan(0);
+
+    const expectCloudHasAll = async () => {
+      expect(await cloudCount('SELECT count(*) AS n FROM farm_event WHERE farm_id = $1 AND id = ANY($2)', [FARM, localEvents])).toBe(localEvents.length);
+      expect(await cloudCount("SELECT COALESCE(sum(count + failed_count), 0) AS n FROM telemetry_rollup WHERE farm_id = $1 AND sensor_id = $2 AND resolution = 'minute'", [FARM, sensorId])).toBe(18);
+    };
+    await vi.waitFor(expectCloudHasAll, { timeout: 15_000, interval: 100 });
+    // One record per sensor per minute, not one per reading.
+    expect(await cloudCount("SELECT count(*) AS n FROM ingest_record WHERE farm_id = $1 AND stream = 'readings'", [FARM])).toBe(3);
+
+    // A restarted link resumes from its cursors: nothing is queued or counted a second time.
+    await test.link.stop();
+    const restarted = new CloudLink(test.edge, { url: cloud.url, readingsIntervalMs: 50, periodicSyncMs: 200 });
+    restarted.start();
+    try {
+      await restarted.client()!.syncNow();
+      expect(restarted.status()).toMatchObject({ queueDepth: 0 });
+      await expectCloudHasAll();
+      expect(await cloudCount("SELECT count(*) AS n FROM ingest_record WHERE farm_id = $1 AND stream = 'readings'", [FARM])).toBe(3);
+    } finally {
+      await restarted.stop();
+      test.link.start();
+    }
+  });
+
+  it('runs a cloud command once through the arbiter as a manual override, and never one that expired', async () => {
+    const send = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${cloud.url}/v1/commands`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(201);
+      return (await response.json()) as { id: string };
+    };
+    const command = await send({ type: 'output_on', targetId: 'fan-1', durationSeconds: 600, ttlSeconds: 120 });
+    await vi.waitFor(() => expect(test.edge.arbiter.decisionOf('fan-1')).toMatchObject({ state: 'on', source: 'manual' }), { timeout: 10_000, interval: 50 });
+    const manual = test.edge.arbiter.inputsOf('fan-1').find((item) => item.source === 'manual');
+    expect(manual?.input.until).toBeGreaterThan(Date.now() + 500_000);
+    await vi.waitFor(
+      async () =>
+        expect(await cloudCount("SELECT count(*) AS n FROM farm_event WHERE farm_id = $1 AND type = 'command_result' AND body->>'commandId' = $2 AND body->>'outcome' = 'executed'", [FARM, command.id])).toBe(1),
+      { timeout: 10_000, interval: 100 },
+    );
+    // Pulled again on every pass, decided once: still exactly one audit record of it on the edge.
+    await test.link.client()!.syncNow();
+    const audits = test.edge.events.query({ types: ['user_action'], limit: 1000 }).filter((stored) => (stored.event as { detail?: { cloudCommandId?: string } }).detail?.cloudCommandId === command.id);
+    expect(audits).toHaveLength(1);
+
+    // While the link is down, a 5-second command runs out; when the link is back it is reported, never run.
+    await test.link.stop();
+    const releaseFirst = await send({ type: 'output_auto', targetId: 'fan-1', ttlSeconds: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    test.link.start();
+    await test.link.client()!.syncNow();
+    expect(test.edge.arbiter.decisionOf('fan-1')).toMatchObject({ state: 'on', source: 'manual' });
+    const decided = test.edge.database.db.prepare('SELECT outcome FROM sync_command_ledger WHERE id = ?').get(releaseFirst.id) as { outcome: string } | undefined;
+    const stored = test.edge.database.db.prepare("SELECT deleted FROM sync_doc WHERE collection = 'commands' AND id = ?").get(releaseFirst.id) as { deleted: number } | undefined;
+    // Either the cloud tombstoned it first (never decided) or the edge saw it and reported it expired.
+    expect(decided?.outcome === 'expired' || stored?.deleted === 1).toBe(true);
+    expect(decided?.outcome).not.toBe('executed');
+  }, 30_000);
+});
