@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { readPassword } from './read-password.js';
+import { runPair, type PairOptions } from './pair.js';
 import { runBackup, runRestore, runStatus, runUserAdd, runUserReset, type CliIo } from './commands.js';
 
 /** Builds the `tokkatot` command line (exported so tests can run it in-process). */
@@ -38,6 +39,14 @@ export function buildCli(io: CliIo): Command {
     .description('replace the database with a checked backup (stop the edge first)')
     .option('--force', 'restore even though the edge answers on its port')
     .action((file: string, options: { force?: boolean }) => runRestore(context(), file, options, io));
+  program
+    .command('pair')
+    .description('pair this edge with the Tokkatot cloud: prints a claim code and waits until the owner enters it')
+    .option('--cloud <url>', 'cloud URL (default cloud.url from the configuration)')
+    .option('-n, --name <name>', 'name shown in the cloud (default the farm name)')
+    .option('--timeout <seconds>', 'give up after this long', '900')
+    .option('--poll-seconds <seconds>', 'seconds between checks', '3')
+    .action((options: PairOptions) => runPair(context(), options, io));
   return program;
 }
 

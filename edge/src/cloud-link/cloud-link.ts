@@ -42,6 +42,7 @@ export class CloudLink {
   private readings: ReadingsExporter | undefined;
   private waiting: { claimCode: string; expiresAt: number } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
   private started = false;
 
   constructor(
@@ -62,12 +63,22 @@ export class CloudLink {
     this.started = true;
     const credential = this.pairing.credential();
     if (credential) this.startSync(credential);
+    else {
+      // `tokkatot pair` stores the credential from another process: pick it up without a restart.
+      this.watchTimer = setInterval(() => {
+        if (!this.edge.database.db.open) return;
+        const stored = this.pairing.credential();
+        if (stored && !this.sync) this.startSync(stored);
+      }, this.options.pairingPollMs ?? 3000);
+    }
   }
 
   async stop(): Promise<void> {
     this.started = false;
     clearTimeout(this.pollTimer);
+    clearInterval(this.watchTimer);
     this.pollTimer = undefined;
+    this.watchTimer = undefined;
     this.events?.stop();
     this.readings?.stop();
     await this.sync?.stop();
@@ -135,6 +146,8 @@ export class CloudLink {
 
   private startSync(credential: EdgeCredential): void {
     const { edge, options } = this;
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
     const executor = new CloudCommandExecutor({ registry: edge.registry, arbiter: edge.arbiter, events: edge.events, clock: edge.clock, ...(options.log ? { log: options.log } : {}) });
     const sync = new EdgeSyncClient({
       baseUrl: options.url,
