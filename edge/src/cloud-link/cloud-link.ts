@@ -3,6 +3,7 @@ import { CommandLedger, SqliteForkStore, SqliteOutbox, SyncStateStore } from '..
 import type { Edge } from '../edge.js';
 import { EdgeSyncClient, PairingClient, type EdgeCredential, type EdgeSyncStatus } from '../sync/index.js';
 import { CloudCommandExecutor } from './cloud-command-executor.js';
+import { ConfigExporter } from './config-exporter.js';
 import { EventExporter } from './event-exporter.js';
 import { ReadingsExporter } from './readings-exporter.js';
 
@@ -40,6 +41,7 @@ export class CloudLink {
   private sync: EdgeSyncClient | undefined;
   private events: EventExporter | undefined;
   private readings: ReadingsExporter | undefined;
+  private config: ConfigExporter | undefined;
   private waiting: { claimCode: string; expiresAt: number } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
@@ -81,10 +83,12 @@ export class CloudLink {
     this.watchTimer = undefined;
     this.events?.stop();
     this.readings?.stop();
+    this.config?.stop();
     await this.sync?.stop();
     this.sync = undefined;
     this.events = undefined;
     this.readings = undefined;
+    this.config = undefined;
   }
 
   /** The sync client, once paired and started (tests, "sync now"). */
@@ -169,8 +173,18 @@ export class CloudLink {
     this.sync = sync;
     this.events = new EventExporter({ database: edge.database, events: edge.events, bus: edge.bus, outbox: this.outbox, state: this.state, cloudFarmId: credential.farmId, onExported: () => sync.trigger() });
     this.readings = new ReadingsExporter({ database: edge.database, outbox: this.outbox, state: this.state, intervalMs: options.readingsIntervalMs ?? 60_000, onExported: () => sync.trigger() });
+    this.config = new ConfigExporter({
+      database: edge.database,
+      registry: edge.registry,
+      bus: edge.bus,
+      docs: this.docs,
+      cloudFarmId: credential.farmId,
+      onExported: () => sync.trigger(),
+      ...(options.log ? { log: options.log } : {}),
+    });
     this.events.start();
     this.readings.start();
+    this.config.start();
     sync.start();
   }
 }

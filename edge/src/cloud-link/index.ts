@@ -3,3 +3,4 @@ export { CloudCommandExecutor, type CloudCommandResult } from './cloud-command-e
 export { EventExporter } from './event-exporter.js';
 export { ReadingsExporter } from './readings-exporter.js';
 export { registerCloudLinkRoutes } from './cloud-link-routes.js';
+export { ConfigExporter } from './config-exporter.js';

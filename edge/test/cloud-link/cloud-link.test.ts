@@ -127,6 +127,24 @@ describe('CloudLink against the real cloud', () => {
     }
   });
 
+  it('replicates registry configuration edited on the edge to the cloud under the cloud farm id', async () => {
+    const cloudDoc = async (collection: string, id: string) =>
+      (await cloud.pool.query<{ body: Record<string, unknown> }>('SELECT body FROM sync_doc WHERE farm_id = $1 AND collection = $2 AND id = $3 AND NOT deleted', [FARM, collection, id])).rows[0]?.body;
+    await vi.waitFor(
+      async () => {
+        expect(await cloudDoc('coops', 'coop-1')).toMatchObject({ name: 'Coop 1', farmId: FARM });
+        expect(await cloudDoc('outputs', 'fan-1')).toMatchObject({ name: 'Fan 1', maxOnSeconds: 3600, farmId: FARM });
+        expect(await cloudDoc('sensors', 'temp-1')).toMatchObject({ name: 'Temp 1', farmId: FARM });
+        expect(await cloudDoc('nodes', 'node-1')).toMatchObject({ id: 'node-1', coopId: 'coop-1', farmId: FARM });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    test.edge.registry.updateOutput('fan-1', { name: 'Tunnel fan' }, null);
+    await vi.waitFor(async () => expect(await cloudDoc('outputs', 'fan-1')).toMatchObject({ name: 'Tunnel fan', hlc: test.edge.registry.getOutput('fan-1').hlc }), { timeout: 10_000, interval: 100 });
+    await test.link.client()!.syncNow();
+    expect(test.link.status()).toMatchObject({ unpushedDocs: 0 });
+  });
+
   it('runs a cloud command once through the arbiter as a manual override, and never one that expired', async () => {
     const send = async (body: Record<string, unknown>) => {
       const response = await fetch(`${cloud.url}/v1/commands`, {
