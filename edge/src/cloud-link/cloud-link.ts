@@ -4,6 +4,7 @@ import type { Edge } from '../edge.js';
 import { EdgeSyncClient, PairingClient, type EdgeCredential, type EdgeSyncStatus } from '../sync/index.js';
 import { CloudCommandExecutor } from './cloud-command-executor.js';
 import { ConfigExporter } from './config-exporter.js';
+import { ConfigImporter } from './config-importer.js';
 import { EventExporter } from './event-exporter.js';
 import { ReadingsExporter } from './readings-exporter.js';
 
@@ -16,6 +17,8 @@ export interface CloudLinkOptions {
   readingsIntervalMs?: number;
   /** How often a full sync pass runs without triggers (default one minute). */
   periodicSyncMs?: number;
+  /** How often configuration pulled from the cloud is applied to the registry (default 5 s). */
+  configImportMs?: number;
   /** How often pairing asks the cloud whether the owner entered the code (default 3 s). */
   pairingPollMs?: number;
   log?: (message: string, detail?: unknown) => void;
@@ -45,6 +48,7 @@ export class CloudLink {
   private waiting: { claimCode: string; expiresAt: number } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
+  private importTimer: NodeJS.Timeout | undefined;
   private started = false;
 
   constructor(
@@ -79,6 +83,8 @@ export class CloudLink {
     this.started = false;
     clearTimeout(this.pollTimer);
     clearInterval(this.watchTimer);
+    clearInterval(this.importTimer);
+    this.importTimer = undefined;
     this.pollTimer = undefined;
     this.watchTimer = undefined;
     this.events?.stop();
@@ -182,9 +188,14 @@ export class CloudLink {
       onExported: () => sync.trigger(),
       ...(options.log ? { log: options.log } : {}),
     });
+    const importer = new ConfigImporter({ registry: edge.registry, docs: this.docs, ...(options.log ? { log: options.log } : {}) });
     this.events.start();
     this.readings.start();
     this.config.start();
+    // The sync client has no "pulled" hook; the registry is small, so a periodic comparison is cheap.
+    this.importTimer = setInterval(() => {
+      if (edge.database.db.open) importer.applyPulled();
+    }, options.configImportMs ?? 5000);
     sync.start();
   }
 }

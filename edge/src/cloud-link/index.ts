@@ -4,3 +4,4 @@ export { EventExporter } from './event-exporter.js';
 export { ReadingsExporter } from './readings-exporter.js';
 export { registerCloudLinkRoutes } from './cloud-link-routes.js';
 export { ConfigExporter } from './config-exporter.js';
+export { ConfigImporter } from './config-importer.js';

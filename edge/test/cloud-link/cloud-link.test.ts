@@ -13,7 +13,7 @@ const FARM = 'farm-cloud-1';
 async function startLinkedEdge(cloudUrl: string, dir = tempDir()): Promise<TestEdge & { link: CloudLink }> {
   const driver = new FakeOutputDriver();
   const edge = createEdge({ config: testConfig(dir.dir), clock: systemClock, driver, passwordCost: { memoryCost: 4096, timeCost: 1 } });
-  const link = new CloudLink(edge, { url: cloudUrl, readingsIntervalMs: 50, periodicSyncMs: 200, pairingPollMs: 50 });
+  const link = new CloudLink(edge, { url: cloudUrl, readingsIntervalMs: 50, periodicSyncMs: 200, pairingPollMs: 50, configImportMs: 50 });
   const app = await buildApp(edge, { cloudLink: link });
   await edge.start();
   link.start();
@@ -143,6 +143,32 @@ describe('CloudLink against the real cloud', () => {
     await vi.waitFor(async () => expect(await cloudDoc('outputs', 'fan-1')).toMatchObject({ name: 'Tunnel fan', hlc: test.edge.registry.getOutput('fan-1').hlc }), { timeout: 10_000, interval: 100 });
     await test.link.client()!.syncNow();
     expect(test.link.status()).toMatchObject({ unpushedDocs: 0 });
+  });
+
+  it('applies a configuration edit made in the cloud to the registry, audited, and converges', async () => {
+    const current = (await cloud.pool.query<{ body: Record<string, unknown> }>("SELECT body FROM sync_doc WHERE farm_id = $1 AND collection = 'coops' AND id = 'coop-1'", [FARM])).rows[0]!.body;
+    const wall = Date.now() + 1000;
+    const edited = { ...current, name: 'Coop North', hlc: `${String(wall).padStart(15, '0')}:00000:web-owner`, updatedAt: wall, _deleted: false };
+    const pushed = await fetch(`${cloud.url}/v1/sync/coops/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` },
+      body: JSON.stringify([{ newDocumentState: edited, assumedMasterState: { ...current, _deleted: false } }]),
+    });
+    expect(pushed.status).toBe(200);
+    expect(await pushed.json()).toEqual([]);
+    await vi.waitFor(() => expect(test.edge.registry.getCoop('coop-1').name).toBe('Coop North'), { timeout: 10_000, interval: 50 });
+    const audit = test.edge.events.query({ types: ['config_changed'], coopId: 'coop-1', limit: 1 })[0];
+    expect(audit?.event).toMatchObject({ type: 'config_changed', summary: 'coop "Coop North" changed' });
+    // The edge's restamped copy goes back once; then both sides hold the same document.
+    await vi.waitFor(
+      async () => {
+        await test.link.client()!.syncNow();
+        const body = (await cloud.pool.query<{ body: Record<string, unknown> }>("SELECT body FROM sync_doc WHERE farm_id = $1 AND collection = 'coops' AND id = 'coop-1'", [FARM])).rows[0]!.body;
+        expect(body).toMatchObject({ name: 'Coop North', hlc: test.edge.registry.getCoop('coop-1').hlc });
+        expect(test.link.status()).toMatchObject({ unpushedDocs: 0 });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
 
   it('runs a cloud command once through the arbiter as a manual override, and never one that expired', async () => {
