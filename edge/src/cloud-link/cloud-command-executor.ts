@@ -1,5 +1,6 @@
 import type { Command } from '@tokkatot/sync';
 import type { Clock } from '../clock.js';
+import type { CommandService } from '../commands/command-service.js';
 import type { CommandOutcome } from '../db/sync/index.js';
 import type { OutputArbiter } from '../commands/output-arbiter.js';
 import type { EventLog } from '../events/event-log.js';
@@ -29,9 +30,42 @@ export class CloudCommandExecutor {
       arbiter: OutputArbiter;
       events: EventLog;
       clock: Clock;
+      /** Local manual overrides, so a restart does not put an older cloud override above a newer local one. */
+      commands?: CommandService;
       log?: (message: string, detail?: unknown) => void;
     },
   ) {}
+
+  /**
+   * After a restart, puts back the cloud overrides still running: the arbiter keeps inputs in
+   * memory, and the audit event of each executed cloud command holds its output and end. For
+   * each output the latest such event counts (an `output_auto` one means none); a local manual
+   * override given after it wins, as it did before the restart. Returns how many were restored.
+   */
+  restore(): number {
+    const now = this.deps.clock.now();
+    // A command lives at most 24 h and holds at most 24 h, so older audit events cannot matter.
+    const recent = this.deps.events.query({ types: ['user_action'], from: now - 48 * 3600_000, limit: 1000 });
+    const latest = new Map<string, { ts: number; type: string; until: number }>();
+    for (const { event } of recent) {
+      const detail = (event as { detail?: Record<string, unknown> }).detail;
+      if (typeof detail?.cloudCommandId !== 'string' || typeof detail.outputId !== 'string' || typeof detail.until !== 'number' || typeof detail.type !== 'string') continue;
+      // Newest first: the first event seen for an output is its latest.
+      if (!latest.has(detail.outputId)) latest.set(detail.outputId, { ts: event.ts, type: detail.type, until: detail.until });
+    }
+    let restored = 0;
+    for (const [outputId, last] of latest) {
+      if (last.type === 'output_auto' || last.until <= now) continue;
+      const local = this.deps.commands?.activeFor(outputId);
+      if (local && local.createdAt >= last.ts) continue;
+      const state = last.type === 'output_on' ? ('on' as const) : ('off' as const);
+      this.deps.arbiter
+        .setInput(outputId, 'manual', { state, reason: `cloud command (restored after restart): ${state} until ${new Date(last.until).toISOString()}`, until: last.until })
+        .catch((error: unknown) => this.deps.log?.('cloud command: restoring an override failed', { outputId, error: (error as Error).message }));
+      restored += 1;
+    }
+    return restored;
+  }
 
   execute(command: Command): CloudCommandResult {
     if (command.type !== 'output_on' && command.type !== 'output_off' && command.type !== 'output_auto') {
@@ -41,7 +75,8 @@ export class CloudCommandExecutor {
     const output = this.deps.registry.listOutputs().find((item) => item.id === command.targetId);
     if (!output) return { outcome: 'rejected', detail: `no output ${command.targetId} on this edge` };
     const activity = this.deps.registry.outputActivity(output);
-    if (!activity.active) return { outcome: 'rejected', detail: `output "${output.name}" is inactive: ${activity.inactiveReason ?? 'unknown reason'}` };
+    // Handing an output back to automation is always safe; driving an inactive one is not.
+    if (!activity.active && command.type !== 'output_auto') return { outcome: 'rejected', detail: `output "${output.name}" is inactive: ${activity.inactiveReason ?? 'unknown reason'}` };
     const now = this.deps.clock.now();
     // The command's times are server time; only its lengths are used, so a Pi whose clock is off
     // still holds the override exactly as long as the person asked.

@@ -158,7 +158,15 @@ export class CloudLink {
     const { edge, options } = this;
     clearInterval(this.watchTimer);
     this.watchTimer = undefined;
-    const executor = new CloudCommandExecutor({ registry: edge.registry, arbiter: edge.arbiter, events: edge.events, clock: edge.clock, ...(options.log ? { log: options.log } : {}) });
+    const executor = new CloudCommandExecutor({
+      registry: edge.registry,
+      arbiter: edge.arbiter,
+      events: edge.events,
+      clock: edge.clock,
+      commands: edge.commands,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    executor.restore();
     const sync = new EdgeSyncClient({
       baseUrl: options.url,
       farmId: credential.farmId,

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '@tokkatot/sync';
 import { CloudCommandExecutor } from '../../src/cloud-link/index.js';
@@ -40,6 +41,41 @@ describe('CloudCommandExecutor', () => {
   it('output_auto clears the manual input so automation decides again', () => {
     executor.execute(command({}));
     expect(executor.execute(command({ id: 'cmd-2', type: 'output_auto', durationSeconds: null }))).toMatchObject({ outcome: 'executed' });
+    expect(manualInput()).toBeUndefined();
+  });
+
+  it('after a restart puts back a cloud override still running, and none once it was released', async () => {
+    executor.execute(command({}));
+    executor.execute(command({ id: 'cmd-2', targetId: 'fan-2', type: 'output_off', durationSeconds: 60 }));
+    const dir = test.dir;
+    // Let the arbiter finish driving before the store closes.
+    await test.edge.arbiter.resend('fan-1');
+    await test.edge.stop();
+    await test.app.close();
+    test = await startTestEdge({}, { dir, remove: () => rmSync(dir, { recursive: true, force: true }) });
+    test.clock.set(T0 + 120_000);
+    const restart = () => new CloudCommandExecutor({ registry: test.edge.registry, arbiter: test.edge.arbiter, events: test.edge.events, clock: test.edge.clock, commands: test.edge.commands });
+    expect(manualInput()).toBeUndefined();
+    // fan-1's 600 s override still runs; fan-2 does not exist, so its command was rejected and left no audit.
+    expect(restart().restore()).toBe(1);
+    expect(manualInput()).toMatchObject({ state: 'on', until: T0 + 600_000 });
+
+    // The node has not been heard from since the restart: releasing is still allowed.
+    expect(restart().execute(command({ id: 'cmd-3', type: 'output_auto', durationSeconds: null }))).toMatchObject({ outcome: 'executed' });
+    expect(manualInput()).toBeUndefined();
+    expect(restart().restore()).toBe(0);
+  });
+
+  it('after a restart does not put back an override that ended meanwhile', async () => {
+    executor.execute(command({}));
+    const dir = test.dir;
+    await test.edge.arbiter.resend('fan-1');
+    await test.edge.stop();
+    await test.app.close();
+    test = await startTestEdge({}, { dir, remove: () => rmSync(dir, { recursive: true, force: true }) });
+    test.clock.set(T0 + 700_000);
+    const { registry, arbiter, events, clock, commands } = test.edge;
+    expect(new CloudCommandExecutor({ registry, arbiter, events, clock, commands }).restore()).toBe(0);
     expect(manualInput()).toBeUndefined();
   });
 
