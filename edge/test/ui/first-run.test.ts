@@ -52,6 +52,8 @@ describe('the first run in the web app (Chromium, 360×740)', () => {
   it('assigns the discovered board to the coop and finishes on the home screen', async () => {
     await page.getByRole('button', { name: km('next') }).click();
     await page.getByRole('heading', { name: km('setupNodes'), exact: false }).waitFor();
+    // No cloud is configured in this test: the pairing panel says the farm works offline.
+    await page.getByText(km('pairingOffline')).waitFor();
     const coopId = served.test.edge.registry.listCoops()[0]!.id;
     await page.locator('#node-node-9').selectOption(coopId);
     await expect.poll(() => served.test.edge.registry.getNode('node-9').coopId).toBe(coopId);

@@ -174,7 +174,11 @@ export const en = {
   setupNodes: 'Assign the boards',
   next: 'Next',
   finish: 'Finish',
-  pairingMissing: 'Cloud pairing is done by the installer on the Pi.',
+  pairingTitle: 'Cloud link',
+  pairingOffline: 'No cloud address is set: this farm works offline.',
+  pairingStart: 'Show pairing code',
+  pairingCodeHint: "Type this code into the owner's cloud account.",
+  pairingDone: 'Paired with the cloud.',
   errorGeneric: 'Something went wrong',
 } as const;
 

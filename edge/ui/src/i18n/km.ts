@@ -176,6 +176,10 @@ export const km: Catalogue = {
   setupNodes: 'កំណត់បន្ទះឧបករណ៍',
   next: 'បន្ទាប់',
   finish: 'បញ្ចប់',
-  pairingMissing: 'ការភ្ជាប់ពពកធ្វើដោយអ្នកតំឡើងនៅលើម៉ាស៊ីន។',
+  pairingTitle: 'ការភ្ជាប់ពពក',
+  pairingOffline: 'មិនទាន់កំណត់អាសយដ្ឋានពពក៖ កសិដ្ឋាននេះដំណើរការក្រៅបណ្តាញ។',
+  pairingStart: 'បង្ហាញលេខកូដភ្ជាប់',
+  pairingCodeHint: 'វាយលេខកូដនេះក្នុងគណនីពពករបស់ម្ចាស់។',
+  pairingDone: 'បានភ្ជាប់ជាមួយពពករួចហើយ។',
   errorGeneric: 'មានបញ្ហាកើតឡើង',
 };

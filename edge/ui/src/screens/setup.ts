@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import { Icon } from '../components/icons.js';
+import { PairingPanel } from '../components/pairing-panel.js';
 import { useT } from '../components/use-t.js';
 import { html } from '../html.js';
 import { api, navigate, signIn, store } from '../state.js';
@@ -53,7 +54,7 @@ export function SetupFarmScreen({ step }: { step: 'coops' | 'nodes' }) {
           <button type="button" class="main wide" onClick=${() => navigate('/setup/nodes')}>${t('next')}</button>`
       : html`<h2>3 · ${t('setupNodes')}</h2>
           ${coops ? html`<${NodesEditor} coops=${coops} />` : null}
-          <p class="muted">${t('pairingMissing')}</p>
+          <${PairingPanel} />
           <button type="button" class="main wide" onClick=${() => navigate('/')}><${Icon} name="check" /> ${t('finish')}</button>`}
   </section>`;
 }
