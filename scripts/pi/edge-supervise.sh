@@ -13,7 +13,11 @@ interval=$(( ${WATCHDOG_USEC:-60000000} / 4000000 ))
 healthy() { curl -fsS -o /dev/null --max-time 3 "$health_url"; }
 notify() { systemd-notify "$@" 2>/dev/null || true; }
 
-if [ "$#" -gt 0 ]; then "$@" & else node --import tsx src/main.ts & fi
+# The release's plain-JS bundle (npm run build:edge) when present: no TypeScript loader thread.
+if [ "$#" -gt 0 ]; then "$@" &
+elif [ -f build/bundle/tokkatot-edge.mjs ]; then node --enable-source-maps build/bundle/tokkatot-edge.mjs &
+else node --import tsx src/main.ts &
+fi
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null || true' TERM INT
 

@@ -39,6 +39,12 @@ install_release() {
     else (cd "$dest.partial" && npm ci --no-audit --no-fund >&2) || { rm -rf -- "$dest.partial"; die "npm ci failed for release $id"; }
     fi
   fi
+  # The web app and the plain-JS edge bundle the service runs (see edge/scripts/build-bundle.ts).
+  if [ ! -f "$dest.partial/edge/build/bundle/tokkatot-edge.mjs" ] && [ -f "$dest.partial/package.json" ]; then
+    if prefix_mode; then log "would run: npm run build:ui && npm run build:edge (in releases/$id)" >&2
+    else (cd "$dest.partial" && npm run build:ui >&2 && npm run build:edge >&2) || { rm -rf -- "$dest.partial"; die "build failed for release $id"; }
+    fi
+  fi
   mv -T "$dest.partial" "$dest"
   log "installed release: $id" >&2
   printf '%s' "$id"
