@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "coop_model.h"
 #include "pty.h"
@@ -160,6 +163,7 @@ static void usage(FILE *to) {
           "  --farm-id ID          farm id in MQTT topics (default farm-1)\n"
           "  --username U / --password P   broker credentials (default user: the node id)\n"
 #endif
+          "  --exit-with-parent    stop when the process that started it dies (the edge, even by kill -9)\n"
           "  --verbose             log to stderr\n");
 }
 
@@ -182,6 +186,8 @@ int main(int argc, char **argv) {
   int birds = 1000;
   double outside_min_c = 23.0, outside_max_c = 33.0;
   bool pad_fan = false;
+  bool exit_with_parent = false;
+  const pid_t parent_at_start = getppid();
   bool sim_time_sampling = false;
   uint32_t scheduled_samples[TK_MAX_SENSORS] = {0};
   uint64_t start_ms, last_ms, last_status_ms = 0;
@@ -209,6 +215,9 @@ int main(int argc, char **argv) {
       takes = false;
     } else if (strcmp(a, "--pad-fan") == 0) {
       pad_fan = true;
+      takes = false;
+    } else if (strcmp(a, "--exit-with-parent") == 0) {
+      exit_with_parent = true;
       takes = false;
     } else if (strcmp(a, "--verbose") == 0) {
       sim.verbose = true;
@@ -283,6 +292,13 @@ int main(int argc, char **argv) {
   signal(SIGTERM, on_stop);
   signal(SIGUSR1, on_reboot);
   signal(SIGPIPE, SIG_IGN);
+  if (exit_with_parent) {
+#ifdef __linux__
+    /* A simulated coop outliving a killed edge would hold its pseudo-terminal and run forever. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+    if (getppid() != parent_at_start) return 0; /* the parent died before prctl took effect */
+  }
 
   define_board(&sim.board, sim.node_id, mqtt_url != NULL, pad_fan);
   if (pad_fan) sim.pad_fan_channel = 6;

@@ -109,7 +109,8 @@ export class SimulatedCoop {
     if (this.child) throw new Error(`${this.nodeId} is already running`);
     const binary = ensureSimulatorBinary(this.options.binaryPath);
     mkdirSync(this.options.dataDir, { recursive: true });
-    const args = ['--node-id', this.nodeId, '--data-dir', this.options.dataDir, '--link', this.link, '--speed', String(this.options.speed ?? 1)];
+    // --exit-with-parent: a simulated coop never outlives the edge that started it, even after kill -9.
+    const args = ['--node-id', this.nodeId, '--data-dir', this.options.dataDir, '--link', this.link, '--speed', String(this.options.speed ?? 1), '--exit-with-parent'];
     if (this.options.verbose) args.push('--verbose');
     const child = spawn(binary, [...args, ...(this.options.extraArgs ?? [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
