@@ -37,7 +37,14 @@ describe('the web app against a simulated coop (Chromium, 360×740)', () => {
     edge = createEdge({ config, driver, passwordCost: { memoryCost: 4096, timeCost: 1 } });
     app = await buildApp(edge, { webapp: { root: ui.root } });
     await edge.start();
-    controller = await startController(edge, { driver, simulatedCoops: 1, link: { linkTimeoutMs: 2000, heartbeatPeriodMs: 250, samplePeriodMs: 200 } });
+    // A hot afternoon all day long: the climate rule keeps the fan running, so switching it off is
+    // always a real change the node must confirm (whatever the time of day the test runs at).
+    controller = await startController(edge, {
+      driver,
+      simulatedCoops: 1,
+      simulator: { extraArgs: ['--start-hour', '15', '--outside-min', '35', '--outside-max', '36'] },
+      link: { linkTimeoutMs: 2000, heartbeatPeriodMs: 250, samplePeriodMs: 200 },
+    });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     const owner = await app.inject({ method: 'POST', url: '/api/setup/owner', payload: { username: 'owner', displayName: 'Owner', password: PASSWORD } });
     expect(owner.statusCode).toBe(201);
@@ -71,6 +78,7 @@ describe('the web app against a simulated coop (Chromium, 360×740)', () => {
     await page.getByTestId('coop-card').first().getByRole('link').click();
 
     const fan = page.getByTestId(`output-${fanId}`);
+    await expect.poll(() => fan.getByTestId('output-state').textContent(), { timeout: 15_000 }).toContain(km('stateOn'));
     await fan.getByRole('button', { name: km('turnOff'), exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: km('yes') }).click();
     // "Confirmed" is shown only when the node acknowledged the command over the serial link.
