@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 const script = fileURLToPath(new URL('./scripts/test-services.sh', import.meta.url));
 
 /** Parses the KEY=VALUE file written by scripts/test-services.sh. */
-function readEnvFile(path: string): Record<string, string> {
+export function readEnvFile(path: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const at = line.indexOf('=');

@@ -8,7 +8,10 @@ import type { ClimateDocuments, RegisterWebappOptions } from './webapp/index.js'
  * (stored in the edge's meta table and re-read by the engine on every config change), each edit
  * checked by the automation before it is stored; the siren is the controller's relay.
  */
-export function webappOptionsFor(edge: Edge, controller: () => Controller | null): RegisterWebappOptions {
+export function webappOptionsFor(
+  edge: Edge,
+  controller: () => Controller | null,
+): RegisterWebappOptions & Required<Pick<RegisterWebappOptions, 'schedules' | 'climate' | 'climateStore'>> {
   const meta = edge.repositories.meta;
   const documents = () => loadAutomationDocuments(meta);
   const checkWith = (next: Partial<ReturnType<typeof documents>>) => checkFarmConfig(buildAutomationConfig(edge.registry, { ...documents(), ...next }));

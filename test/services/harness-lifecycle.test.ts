@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readEnvFile } from '../../vitest.global-setup.js';
 
 const script = fileURLToPath(new URL('../../scripts/test-services.sh', import.meta.url));
 
@@ -14,21 +15,12 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function readEnv(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(`${dir}/env`, 'utf8')
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 describe('scripts/test-services.sh', () => {
   it('starts every service on 127.0.0.1 in its own folder and stops each by its PID', () => {
     const dir = execFileSync('bash', [script, 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
     let env: Record<string, string> = {};
     try {
-      env = readEnv(dir);
+      env = readEnvFile(`${dir}/env`);
       expect(Object.keys(env).filter((key) => key.endsWith('_ERROR'))).toEqual([]);
       for (const key of ['MQTT_URL', 'DATABASE_URL', 'INFLUX_URL']) expect(env[key]).toMatch(/^[a-z]+:\/\/(postgres@)?127\.0\.0\.1:\d+/);
       expect(env.MQTTS_URL).toMatch(/^mqtts:\/\/localhost:\d+$/);

@@ -1,17 +1,14 @@
 import {
   CalibrationSchema,
-  FailSafeStateSchema,
   IdSchema,
   LocaleSchema,
-  MaxOnSecondsSchema,
   NameSchema,
   NoteSchema,
-  OutputKindSchema,
+  OutputSchema,
   PhoneSchema,
   ReadingSchema,
   RoleSchema,
-  SensorKindSchema,
-  SensorUnitSchema,
+  SensorSchema,
   TimeZoneSchema,
   UsernameSchema,
   AlarmStateSchema,
@@ -80,31 +77,24 @@ export const PatchCoopBodySchema = z
 
 export const PatchNodeBodySchema = z.strictObject({ coopId: IdSchema.nullable().optional(), name: NameSchema.optional() }).refine(nonEmpty, NON_EMPTY);
 
-const OutputFields = {
-  coopId: IdSchema,
-  nodeId: IdSchema,
-  channel: z.number().int().min(0).max(31),
-  kind: OutputKindSchema,
-  name: NameSchema,
-  activeLow: z.boolean(),
-  failSafeState: FailSafeStateSchema,
-  maxOnSeconds: MaxOnSecondsSchema,
-  dimmable: z.boolean(),
-  installed: z.boolean(),
-};
+// The domain's own field rules; dimmable is plain here (the domain's default must not fill a patch).
+const { coopId, nodeId, channel, kind, name, activeLow, failSafeState, maxOnSeconds, installed } = OutputSchema.shape;
+const OutputFields = { coopId, nodeId, channel, kind, name, activeLow, failSafeState, maxOnSeconds, dimmable: z.boolean(), installed };
 export const CreateOutputBodySchema = z.strictObject({ id: IdSchema.optional(), ...OutputFields, dimmable: OutputFields.dimmable.default(false) });
 export const PatchOutputBodySchema = z.strictObject(OutputFields).partial().refine(nonEmpty, NON_EMPTY);
 
+// As above: samplePeriodSeconds is plain here, its default applies to creation only.
+const SensorShape = SensorSchema.shape;
 const SensorFields = {
-  coopId: IdSchema,
-  nodeId: IdSchema,
-  channel: z.number().int().min(0).max(31),
-  kind: SensorKindSchema,
-  unit: SensorUnitSchema,
-  name: NameSchema,
-  calibration: CalibrationSchema,
+  coopId: SensorShape.coopId,
+  nodeId: SensorShape.nodeId,
+  channel: SensorShape.channel,
+  kind: SensorShape.kind,
+  unit: SensorShape.unit,
+  name: SensorShape.name,
+  calibration: SensorShape.calibration,
   samplePeriodSeconds: z.number().int().min(1).max(3600),
-  installed: z.boolean(),
+  installed: SensorShape.installed,
 };
 export const CreateSensorBodySchema = z.strictObject({
   id: IdSchema.optional(),

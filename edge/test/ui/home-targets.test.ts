@@ -8,7 +8,7 @@ import { seriousViolations } from './support/axe.js';
 import { launchChromium, phonePage } from './support/browser.js';
 import { buildUiInto } from './support/build-ui.js';
 import { loadCatalogues, type Messages } from './support/catalogues.js';
-import { seedFarm } from './support/farm.js';
+import { seedFarm } from './support/seed-farm.js';
 
 describe('the home screen against the climate target (Chromium, 360×740)', () => {
   let ui: ReturnType<typeof buildUiInto>;

@@ -8,7 +8,7 @@ import { seriousViolations } from './support/axe.js';
 import { launchChromium, phonePage, visibleTexts } from './support/browser.js';
 import { buildUiInto } from './support/build-ui.js';
 import { foreignStrings, loadCatalogues, type Messages } from './support/catalogues.js';
-import { seedFarm } from './support/farm.js';
+import { seedFarm } from './support/seed-farm.js';
 
 describe('a manager setting temperature bands and placing a flock (Chromium, 360×740)', () => {
   let ui: ReturnType<typeof buildUiInto>;

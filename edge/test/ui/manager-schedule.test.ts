@@ -6,7 +6,7 @@ import { seriousViolations } from './support/axe.js';
 import { launchChromium, phonePage } from './support/browser.js';
 import { buildUiInto } from './support/build-ui.js';
 import { loadCatalogues, type Messages } from './support/catalogues.js';
-import { seedFarm } from './support/farm.js';
+import { seedFarm } from './support/seed-farm.js';
 
 // T0 is 13:00 on the farm's clock; the feeder's morning schedule starts at 06:00.
 const FEEDER = { type: 'cycle', coopId: 'coop-1', outputId: 'feeder-1', name: 'Feeder', enabled: true, weekdays: [0, 1, 2, 3, 4, 5, 6], startTime: '06:00', runSeconds: 480, offSeconds: 14_400, repeat: 1 };

@@ -14,7 +14,7 @@ import { serveEdge, type ServedEdge } from '../webapp/support/serve-edge.js';
 import { launchChromium, phonePage } from './support/browser.js';
 import { buildUiInto } from './support/build-ui.js';
 import { loadCatalogues, type Messages } from './support/catalogues.js';
-import { seedFarm } from './support/farm.js';
+import { seedFarm } from './support/seed-farm.js';
 
 const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 type Lang = 'km' | 'en';

@@ -6,7 +6,7 @@ import { seriousViolations } from './support/axe.js';
 import { launchChromium, phonePage, visibleTexts } from './support/browser.js';
 import { buildUiInto } from './support/build-ui.js';
 import { foreignStrings, loadCatalogues, type Messages } from './support/catalogues.js';
-import { seedFarm } from './support/farm.js';
+import { seedFarm } from './support/seed-farm.js';
 
 const TODAY = '2026-06-01';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAutomationDocuments, saveAutomationDocuments } from '../../src/control/index.js';
 import { makeRule } from '../automation/fixtures.js';
 import { signInAllRoles } from '../helpers.js';
-import { seedFarm } from '../ui/support/farm.js';
+import { seedFarm } from '../ui/support/seed-farm.js';
 import { serveEdge, type ServedEdge } from './support/serve-edge.js';
 
 const FLOCK = { coopId: 'coop-1', name: 'Batch 8', placedOn: '2026-05-18', birdsPlaced: 2000, breed: 'Ross 308', houseMode: 'growing', targetCurve: [{ day: 0, temperatureC: 33 }, { day: 21, temperatureC: 25 }] };

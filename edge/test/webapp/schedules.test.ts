@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { T0, signInAllRoles } from '../helpers.js';
-import { seedFarm } from '../ui/support/farm.js';
+import { seedFarm } from '../ui/support/seed-farm.js';
 import { serveEdge, type ServedEdge } from './support/serve-edge.js';
 
 // T0 is 13:00 on the farm's clock (Asia/Phnom_Penh).

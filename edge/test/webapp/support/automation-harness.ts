@@ -1,11 +1,9 @@
-import type { Schedule } from '@tokkatot/shared';
 import { AutomationEngine } from '../../../src/automation/automation-engine.js';
-import { checkFarmConfig } from '../../../src/automation/farm-config-check.js';
 import type { ManualClock } from '../../../src/clock.js';
-import { AutomationBridge, buildAutomationConfig, loadAutomationDocuments, saveAutomationDocuments } from '../../../src/control/index.js';
+import { AutomationBridge, loadAutomationDocuments } from '../../../src/control/index.js';
 import { SqliteAutomationStore } from '../../../src/db/automation/sqlite-automation-store.js';
 import type { Edge } from '../../../src/edge.js';
-import type { ClimateDocuments } from '../../../src/webapp/index.js';
+import { webappOptionsFor } from '../../../src/webapp-wiring.js';
 
 /** Timers on the test's manual clock: they fire only when the test moves time on. */
 export class ManualTimers {
@@ -45,20 +43,13 @@ export function startAutomation(edge: Edge, clock: ManualClock) {
   const engine = new AutomationEngine(bridge.buildConfig(), { now: () => clock.now(), setTimer: timers.setTimer, clearTimer: timers.clearTimer }, new SqliteAutomationStore(edge.database.db), { set: () => undefined }, bridge.listeners);
   engine.start();
   bridge.start(engine);
-  const schedules = {
-    list: (): Schedule[] => loadAutomationDocuments(meta).schedules,
-    save: (next: Schedule[]) => saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), schedules: next }),
-    check: (next: Schedule[]) => checkFarmConfig(buildAutomationConfig(edge.registry, { ...loadAutomationDocuments(meta), schedules: next })),
-  };
+  // The stores the web app uses on a real Pi (main.ts), without the controller's siren.
+  const { schedules, climate, climateStore } = webappOptionsFor(edge, () => null);
   return {
     timers,
     schedules,
-    climate: () => loadAutomationDocuments(meta),
-    climateStore: {
-      load: () => loadAutomationDocuments(meta),
-      save: (next: ClimateDocuments) => saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), ...next }),
-      check: (next: ClimateDocuments) => checkFarmConfig(buildAutomationConfig(edge.registry, { ...loadAutomationDocuments(meta), ...next })),
-    },
+    climate,
+    climateStore,
     stop: () => {
       bridge.stop();
       engine.stop();

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api/client.js';
 import { html } from '../html.js';
 import { api } from '../state.js';
 import { useT } from './use-t.js';
@@ -19,27 +18,25 @@ export function PairingPanel() {
   const [pairing, setPairing] = useState<PairingState | null>(null);
   const [failed, setFailed] = useState(false);
 
+  const load = () =>
+    api
+      .get<PairingState>('/api/pairing')
+      .then(setPairing)
+      .catch(() => setFailed(true));
+
+  useEffect(() => void load(), []);
+  // While a code is shown, look again so "paired" appears without a reload.
   useEffect(() => {
-    let alive = true;
-    const load = () =>
-      api
-        .get<PairingState>('/api/pairing')
-        .then((next) => alive && setPairing(next))
-        .catch(() => alive && setFailed(true));
-    void load();
-    // While a code is shown, look again so "paired" appears without a reload.
-    const timer = setInterval(() => pairing?.state === 'waiting' && void load(), 5000);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
+    if (pairing?.state !== 'waiting') return;
+    const timer = setInterval(() => void load(), 5000);
+    return () => clearInterval(timer);
   }, [pairing?.state]);
 
   const claim = async () => {
     try {
       setPairing(await api.post<PairingState>('/api/pairing/claim', {}));
-    } catch (error) {
-      setFailed(error instanceof ApiError);
+    } catch {
+      setFailed(true);
     }
   };
 
