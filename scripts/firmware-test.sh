@@ -5,19 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(cmake gcc libcmocka-dev pkg-config)
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  else
-    echo "firmware tests need: sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/lib/ensure-packages.sh
+. scripts/lib/ensure-packages.sh
+ensure_packages cmake gcc libcmocka-dev pkg-config
 
 junit=${FIRMWARE_JUNIT:-.test-report/ctest.xml}
 case "$junit" in /*) ;; *) junit="$PWD/$junit" ;; esac

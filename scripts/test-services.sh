@@ -16,29 +16,8 @@ PACKAGES=(mosquitto mosquitto-clients postgresql-15 victoria-metrics openssl cur
 PG_BIN=/usr/lib/postgresql/15/bin
 
 log() { printf '[test-services] %s\n' "$*" >&2; }
-
-missing_packages() {
-  local missing=() pkg
-  for pkg in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-  done
-  printf '%s\n' "${missing[@]}"
-}
-
-ensure_packages() {
-  local missing
-  mapfile -t missing < <(missing_packages | sed '/^$/d')
-  [ "${#missing[@]}" -eq 0 ] && return 0
-  if [ "$(id -u)" -eq 0 ]; then
-    log "installing ${missing[*]}"
-    # policy-rc.d keeps Debian from starting system-wide daemons listening on every interface.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; fi
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-  else
-    log "missing packages: ${missing[*]}"
-    log "install them with: sudo apt-get install -y --no-install-recommends ${missing[*]}"
-  fi
-}
+# shellcheck source=scripts/lib/ensure-packages.sh
+. "$(dirname "$0")/lib/ensure-packages.sh"
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -155,7 +134,7 @@ up() {
   mkdir -p "$DIR"; chmod 755 "$DIR"
   : > "$DIR/env"
   record SERVICES_DIR "$DIR"
-  ensure_packages
+  ensure_packages "${PACKAGES[@]}" || true
   start_mosquitto
   start_postgres
   start_victoria
