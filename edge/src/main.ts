@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   controller = await startController(edge, {
     driver,
     log,
-    simulatedCoops: devices.serialPaths.length > 0 || devices.mqtt ? 0 : devices.simulatedCoops,
+    ...(devices.simulatedCoops === undefined ? {} : { simulatedCoops: devices.simulatedCoops }),
     serialPaths: devices.serialPaths,
     sirenPin: devices.sirenPin,
     ...(devices.mqtt

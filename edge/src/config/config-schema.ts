@@ -65,8 +65,8 @@ export const EdgeConfigSchema = z.strictObject({
     .default({ offlineAfterSeconds: 60 }),
   devices: z
     .strictObject({
-      /** Simulated coops (the firmware's POSIX build over pseudo-terminals) for demos; 0 on a real farm. */
-      simulatedCoops: z.number().int().min(0, 'must be 0 or more').max(8, 'must be at most 8').default(2),
+      /** Simulated coops (the firmware's POSIX build over pseudo-terminals); unset: 2 unless serial ports or MQTT are configured. */
+      simulatedCoops: z.number().int().min(0, 'must be 0 or more').max(8, 'must be at most 8').optional(),
       /** Serial ports with an ESP32 each, e.g. /dev/ttyUSB0 (stable names: /dev/serial/by-id/…). */
       serialPaths: z.array(z.string().min(1).max(256)).max(32).default([]),
       /** The farm's Mosquitto, for nodes on Wi-Fi; the password comes from a file, never from this config. */
@@ -80,7 +80,7 @@ export const EdgeConfigSchema = z.strictObject({
       /** BCM pin of the siren relay. */
       sirenPin: z.number().int().min(0).max(40).default(17),
     })
-    .default({ simulatedCoops: 2, serialPaths: [], sirenPin: 17 }),
+    .default({ serialPaths: [], sirenPin: 17 }),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
