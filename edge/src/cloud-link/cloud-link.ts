@@ -186,7 +186,7 @@ export class CloudLink {
     });
     this.sync = sync;
     this.events = new EventExporter({ database: edge.database, events: edge.events, bus: edge.bus, outbox: this.outbox, state: this.state, cloudFarmId: credential.farmId, onExported: () => sync.trigger() });
-    this.readings = new ReadingsExporter({ database: edge.database, outbox: this.outbox, state: this.state, intervalMs: options.readingsIntervalMs ?? 60_000, onExported: () => sync.trigger() });
+    this.readings = new ReadingsExporter({ database: edge.database, readings: edge.repositories.readings, outbox: this.outbox, state: this.state, intervalMs: options.readingsIntervalMs ?? 60_000, onExported: () => sync.trigger() });
     this.config = new ConfigExporter({
       database: edge.database,
       registry: edge.registry,

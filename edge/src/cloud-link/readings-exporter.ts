@@ -1,19 +1,11 @@
 import type { Reading, SensorFailure } from '@tokkatot/shared';
 import { encodeReadingBatch } from '@tokkatot/sync';
-import type { EdgeDatabase } from '../db/index.js';
+import type { EdgeDatabase, ReadingsRepository } from '../db/index.js';
 import type { SqliteOutbox, SyncStateStore } from '../db/sync/index.js';
 
 const CURSOR_KEY = 'export_readings_id';
 const PAGE = 20_000;
 const MINUTE = 60_000;
-
-interface RawRow {
-  id: number;
-  sensor_id: string;
-  ts: number;
-  value: number | null;
-  failure: string | null;
-}
 
 /**
  * Copies raw readings into the outbox's `readings` stream, one record per sensor per minute, so
@@ -29,6 +21,7 @@ export class ReadingsExporter {
   constructor(
     private readonly deps: {
       database: EdgeDatabase;
+      readings: ReadingsRepository;
       outbox: SqliteOutbox;
       state: SyncStateStore;
       intervalMs: number;
@@ -49,25 +42,22 @@ export class ReadingsExporter {
 
   /** Queues every raw reading after the cursor; returns how many readings were queued. */
   exportPending(): number {
-    const { database, outbox, state } = this.deps;
+    const { database, readings: stored, outbox, state } = this.deps;
     if (!database.db.open) return 0;
-    // The readings table has no repository method for "after id"; this read-only query is the
-    // only SQL here and belongs in ReadingsRepository once that file can be edited.
-    const select = database.db.prepare('SELECT id, sensor_id, ts, value, failure FROM readings WHERE id > ? ORDER BY id LIMIT ?');
     let total = 0;
     for (;;) {
       const queued = database.transaction(() => {
         const after = Number(state.get(CURSOR_KEY) ?? '0');
-        const rows = select.all(after, PAGE) as RawRow[];
+        const rows = stored.rawAfter(after, PAGE);
         const groups = new Map<string, Reading[]>();
         for (const row of rows) {
-          const key = `${row.sensor_id}\u0000${Math.floor(row.ts / MINUTE)}`;
+          const key = `${row.sensorId}\u0000${Math.floor(row.ts / MINUTE)}`;
           let group = groups.get(key);
           if (!group) groups.set(key, (group = []));
           group.push(
             row.failure === null && row.value !== null
-              ? { sensorId: row.sensor_id, ts: row.ts, status: 'ok', value: row.value }
-              : { sensorId: row.sensor_id, ts: row.ts, status: 'failed', failure: (row.failure ?? 'no_response') as SensorFailure },
+              ? { sensorId: row.sensorId, ts: row.ts, status: 'ok', value: row.value }
+              : { sensorId: row.sensorId, ts: row.ts, status: 'failed', failure: (row.failure ?? 'no_response') as SensorFailure },
           );
         }
         for (const readings of groups.values()) {

@@ -20,7 +20,7 @@ export { CommandsRepository, type CommandRecord, type CommandStatus } from './re
 export { EventsRepository, type EventQuery, type StoredEvent } from './repositories/events-repository.js';
 export { MetaRepository } from './repositories/meta-repository.js';
 export { OutputStateRepository, type OutputStateRecord } from './repositories/output-state-repository.js';
-export { ReadingsRepository, type Resolution, type RollupDelta, type RawPoint, type RollupPoint } from './repositories/readings-repository.js';
+export { ReadingsRepository, type Resolution, type RollupDelta, type RawPoint, type RollupPoint, type StoredRawPoint } from './repositories/readings-repository.js';
 export { RegistryRepository, type NodeRecord, type NodeCapabilities } from './repositories/registry-repository.js';
 export { UsersRepository, RefreshTokensRepository, type UserRecord, type RefreshTokenRecord } from './repositories/users-repository.js';
 

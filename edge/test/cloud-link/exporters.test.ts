@@ -90,7 +90,7 @@ describe('ReadingsExporter', () => {
     const done = test.edge.telemetry.ingest(readings);
     test.edge.telemetry.flush();
     await done;
-    const exporter = new ReadingsExporter({ database: test.edge.database, outbox, state: new SyncStateStore(test.edge.database.db), intervalMs: 60_000, onExported: () => undefined });
+    const exporter = new ReadingsExporter({ database: test.edge.database, readings: test.edge.repositories.readings, outbox, state: new SyncStateStore(test.edge.database.db), intervalMs: 60_000, onExported: () => undefined });
     expect(exporter.exportPending()).toBe(3);
     const records = outbox.pending(100).filter((record) => record.stream === 'readings');
     expect(records.map((record) => record.ts)).toEqual([base + 1_000, base + 61_000]);

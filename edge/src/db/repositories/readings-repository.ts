@@ -22,6 +22,12 @@ export interface RawPoint {
   failure: string | null;
 }
 
+/** A raw reading with its row id and sensor, as kept in storage. */
+export interface StoredRawPoint extends RawPoint {
+  id: number;
+  sensorId: string;
+}
+
 export interface RollupPoint {
   bucketStart: number;
   min: number | null;
@@ -81,6 +87,14 @@ export class ReadingsRepository {
       count: row.count!,
       failedCount: row.failed_count!,
     }));
+  }
+
+  /** Raw readings stored after row `afterId`, in storage order (the cloud link's export cursor). */
+  rawAfter(afterId: number, limit: number): StoredRawPoint[] {
+    return prepareCached(this.db, 'SELECT id, sensor_id AS sensorId, ts, value, failure FROM readings WHERE id > ? ORDER BY id LIMIT ?').all(
+      afterId,
+      limit,
+    ) as StoredRawPoint[];
   }
 
   latest(sensorId: string): RawPoint | undefined {
