@@ -24,7 +24,8 @@ sqlite3 "$EDGE_DB" ".timeout 10000" ".backup '$copy'"
 check=$(sqlite3 "$copy" 'pragma integrity_check;')
 [ "$check" = ok ] || { rm -f -- "$copy"; die "backup copy failed its integrity check: $check"; }
 gzip -f "$copy"
-upload "$copy.gz" "$EDGE_BACKUP_DESTINATION/edge-$stamp.db.gz"
-# Keep only the newest local copy: the SD card is small and wears out.
+# Keep only the newest verified local copy, even when the upload below fails: it is the
+# best offline restore point, and the SD card is small and wears out.
 find "$local_dir" -maxdepth 1 -name 'edge-*.db.gz' ! -name "edge-$stamp.db.gz" -delete
+upload "$copy.gz" "$EDGE_BACKUP_DESTINATION/edge-$stamp.db.gz"
 printf '%s\n' "$EDGE_BACKUP_DESTINATION/edge-$stamp.db.gz"

@@ -66,7 +66,7 @@ describe('edge-sqlite-backup.sh', () => {
     expect(noDatabase.stderr).toContain('does not exist');
   });
 
-  it('keeps only the newest local copy', () => {
+  it('keeps only the newest verified local copy, even after a failed upload', () => {
     expect(readdirSync(join(work, 'data/backups/uploaded')).filter((f) => f.endsWith('.db.gz'))).toHaveLength(1);
   });
 });
