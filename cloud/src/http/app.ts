@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { TokkatotError } from '@tokkatot/shared';
 import type pg from 'pg';
 import { SYNC_COLLECTIONS, type CollectionSpec } from '@tokkatot/sync';
+import { PgChangeNotifier, type ChangeNotifier } from '../db/change-notifier.js';
 import { SyncDocStore } from '../db/sync-doc-store.js';
 import { registerIngestRoutes } from '../sync/ingest-routes.js';
 import { IngestService } from '../sync/ingest-service.js';
@@ -17,6 +18,8 @@ import { handleError } from './errors.js';
 
 export interface AppDeps {
   pool: pg.Pool;
+  /** Change announcements across instances; LISTEN/NOTIFY on `pool` unless given (embedded database). */
+  notifier?: ChangeNotifier;
   /** Secret for HS256 user access tokens. */
   jwtSecret: string;
   /** Where raw readings land (InfluxDB); rollups always go to Postgres. */
@@ -37,6 +40,7 @@ export interface AppServices {
   hub: StreamHub;
   auth: Authenticator;
   ingest: IngestService;
+  notifier: ChangeNotifier;
 }
 
 declare module 'fastify' {
@@ -53,8 +57,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const store = new SyncDocStore(deps.pool);
   const auth = new Authenticator(deps.pool, deps.jwtSecret);
   const authenticate = (header: string | undefined) => auth.authenticate(header);
+  const ownsNotifier = deps.notifier === undefined;
+  const notifier = deps.notifier ?? new PgChangeNotifier(deps.pool, (error) => app.log.error({ err: error }, 'change notifier failed'));
   const hub = new StreamHub({
-    pool: deps.pool,
+    notifier,
     store,
     collections,
     pageLimit: deps.streamPageLimit ?? 100,
@@ -62,7 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onError: (error) => app.log.error({ err: error }, 'stream hub failed'),
   });
   const ingest = new IngestService(deps.pool, deps.readings, now);
-  app.decorate('services', { store, hub, auth, ingest });
+  app.decorate('services', { store, hub, auth, ingest, notifier });
   app.setErrorHandler(handleError);
   // Per-route limits only (pairing): replication traffic is bounded by the protocol itself.
   await app.register(rateLimit, {
@@ -83,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => {
     await hub.stop();
+    if (ownsNotifier) await notifier.close();
   });
 
   await registerSyncRoutes(app, { store, collections, authenticate, now });
@@ -90,5 +97,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerIngestRoutes(app, { ingest, authenticate });
   await registerCommandRoutes(app, { store, authenticate, now });
   await registerPairingRoutes(app, { pool: deps.pool, authenticate, now });
+  // Modules of docs/cloud/api.md register below, one line each: accounts, farm API, operations, dashboard.
   return app;
 }

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import { ALL_COLLECTIONS, belongsToFarm, stripDeleted, type CollectionSpec, type StreamMessage, type WireDoc } from '@tokkatot/sync';
+import type { ChangeNotifier, Unlisten } from '../db/change-notifier.js';
 import { SYNC_NOTIFY_CHANNEL, type SyncDocStore } from '../db/sync-doc-store.js';
 
 /** Where one live stream's messages go (an SSE response). */
@@ -18,7 +18,7 @@ interface Connection {
 }
 
 export interface StreamHubOptions {
-  pool: pg.Pool;
+  notifier: ChangeNotifier;
   store: SyncDocStore;
   collections: Readonly<Record<string, CollectionSpec>>;
   /** More new rows than this in one go are announced as RESYNC rather than sent. */
@@ -31,23 +31,19 @@ export interface StreamHubOptions {
 const AFTER_ALL_IDS = '~';
 
 /**
- * Fans committed writes out to live streams. One LISTEN connection per instance; each stream
+ * Fans committed writes out to live streams. One subscription per instance; each stream
  * starts with a RESYNC (it may have missed writes while disconnected), then gets the rows
  * committed after it connected, in sequence order, each only after its transaction committed.
  */
 export class StreamHub {
   private readonly connections = new Set<Connection>();
-  private listener: pg.PoolClient | undefined;
+  private unlisten: Unlisten | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: StreamHubOptions) {}
 
   async start(): Promise<void> {
-    const client = await this.options.pool.connect();
-    client.on('notification', (message) => this.onNotification(message.payload));
-    client.on('error', (error) => this.options.onError(error));
-    await client.query(`LISTEN ${SYNC_NOTIFY_CHANNEL}`);
-    this.listener = client;
+    this.unlisten = await this.options.notifier.listen(SYNC_NOTIFY_CHANNEL, (payload) => this.onNotification(payload));
     this.heartbeat = setInterval(() => {
       for (const connection of this.connections) connection.sink.comment('heartbeat');
     }, this.options.heartbeatMs);
@@ -56,13 +52,9 @@ export class StreamHub {
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
     this.connections.clear();
-    const listener = this.listener;
-    this.listener = undefined;
-    if (listener) {
-      listener.removeAllListeners('notification');
-      await listener.query(`UNLISTEN ${SYNC_NOTIFY_CHANNEL}`).catch(() => undefined);
-      listener.release();
-    }
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.();
   }
 
   /** Number of open streams (status, tests). */
