@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import { TokkatotError } from '@tokkatot/shared';
 import type pg from 'pg';
 import { SYNC_COLLECTIONS, type CollectionSpec } from '@tokkatot/sync';
@@ -20,6 +21,8 @@ export interface AppDeps {
   pool: pg.Pool;
   /** Change announcements across instances; LISTEN/NOTIFY on `pool` unless given (embedded database). */
   notifier?: ChangeNotifier;
+  /** Shared by every replica when REDIS_URL is set: rate-limit counters and the overview cache. */
+  redis?: Redis;
   /** Secret for HS256 user access tokens. */
   jwtSecret: string;
   /** Where raw readings land (InfluxDB); rollups always go to Postgres. */
