@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # test services
-  mosquitto mosquitto-clients postgresql-15 victoria-metrics openssl curl
+  mosquitto mosquitto-clients postgresql-15 victoria-metrics redis-server openssl curl
   # firmware host build and tests
   cmake gcc g++ make pkg-config libcmocka-dev libmosquitto-dev
   # native npm modules (better-sqlite3, serialport, onoff) and pseudo-terminal tools

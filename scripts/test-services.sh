@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops the real services the integration tests use — Mosquitto (passwords, ACL, TLS),
-# a throwaway PostgreSQL 15 cluster and VictoriaMetrics (the InfluxDB 2 write-API stand-in) —
+# a throwaway PostgreSQL 15 cluster, VictoriaMetrics (the InfluxDB 2 write-API stand-in) and
+# Redis (the cloud replicas' shared rate-limit store and cache) —
 # each on a free 127.0.0.1 port inside one temp folder, each stopped by its own PID.
 #
 #   scripts/test-services.sh up [DIR]   start all; writes DIR/env (KEY=VALUE) and prints DIR
@@ -12,7 +13,7 @@
 # prints the one command that would install it.
 set -uo pipefail
 
-PACKAGES=(mosquitto mosquitto-clients postgresql-15 victoria-metrics openssl curl)
+PACKAGES=(mosquitto mosquitto-clients postgresql-15 victoria-metrics redis-server openssl curl)
 PG_BIN=/usr/lib/postgresql/15/bin
 
 log() { printf '[test-services] %s\n' "$*" >&2; }
@@ -120,6 +121,22 @@ start_victoria() {
   fi
 }
 
+start_redis() {
+  command -v redis-server >/dev/null || { record REDIS_ERROR "redis-server is not installed"; return; }
+  local r=$DIR/redis port
+  mkdir -p "$r"; port=$(free_port)
+  # No persistence: a throwaway cache and counter store. protected-mode stays on (loopback only).
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$r" --save '' --appendonly no \
+    --daemonize no --loglevel warning > "$r/redis.log" 2>&1 &
+  echo $! > "$r/pid"
+  if wait_until 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && printf 'PING\r\n' >&3 && head -c 5 <&3 | grep -q PONG"; then
+    record REDIS_URL "redis://127.0.0.1:$port"
+    record REDIS_PID "$(cat "$r/pid")"
+  else
+    record REDIS_ERROR "redis-server did not answer PING: $(tail -c 300 "$r/redis.log" | tr '\n' ' ')"
+  fi
+}
+
 stop_pid_file() {
   local file=$1 pid
   [ -f "$file" ] || return 0
@@ -138,11 +155,13 @@ up() {
   start_mosquitto
   start_postgres
   start_victoria
+  start_redis
   echo "$DIR"
 }
 
 down() {
   DIR=${1:?usage: test-services.sh down DIR}
+  stop_pid_file "$DIR/redis/pid"
   stop_pid_file "$DIR/vm/pid"
   if [ -f "$DIR/pg/data/postmaster.pid" ]; then
     if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$PG_BIN/pg_ctl -D '$DIR/pg/data' -m fast -w stop" >/dev/null 2>&1

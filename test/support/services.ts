@@ -1,11 +1,12 @@
 import { inject } from 'vitest';
 
-export type ServiceName = 'mqtt' | 'postgres' | 'influx';
+export type ServiceName = 'mqtt' | 'postgres' | 'influx' | 'redis';
 
 const KEYS: Record<ServiceName, { url: string; error: string }> = {
   mqtt: { url: 'MQTT_URL', error: 'MQTT_ERROR' },
   postgres: { url: 'DATABASE_URL', error: 'PG_ERROR' },
   influx: { url: 'INFLUX_URL', error: 'INFLUX_ERROR' },
+  redis: { url: 'REDIS_URL', error: 'REDIS_ERROR' },
 };
 
 /** Everything scripts/test-services.sh recorded (URLs, PIDs, folders). */
