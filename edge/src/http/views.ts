@@ -1,4 +1,5 @@
 import type { Coop, Output, Sensor } from '@tokkatot/shared';
+import { structureOutputReason } from '../automation/reason-structure.js';
 import type { Edge } from '../edge.js';
 
 /** An output as the app shows it: configuration, whether it can be controlled, what it does and why. */
@@ -10,7 +11,7 @@ export function outputView(edge: Edge, output: Output, now = edge.clock.now()) {
     ...output,
     active: activity.active,
     inactiveReason: activity.inactiveReason,
-    current: decision ? { state: decision.state, level: decision.level, source: decision.source, reason: decision.reason, since: decision.since } : null,
+    current: decision ? { state: decision.state, level: decision.level, source: decision.source, reason: decision.reason, why: structureOutputReason(decision.reason), since: decision.since } : null,
     manual: manual ? { commandId: manual.id, userId: manual.userId, state: manual.state, level: manual.level, reason: manual.reason, expiresAt: manual.expiresAt } : null,
   };
 }

@@ -1,4 +1,5 @@
 import type { AlarmState, EventType } from '@tokkatot/shared';
+import { structureAlarmMessage } from '../../automation/reason-structure.js';
 import type { Edge } from '../../edge.js';
 import { AlarmsQuerySchema, EventsQuerySchema, IdParamsSchema } from '../schemas.js';
 import { actorOf, type ZodApp } from './types.js';
@@ -22,7 +23,10 @@ export function registerEventRoutes(app: ZodApp, edge: Edge): void {
   app.get('/api/alarms', { config: { access: 'viewer' }, schema: { tags: ['alarms'], summary: 'Alarms, newest first', querystring: AlarmsQuerySchema } }, async (request) => {
     const { state, coopId, limit } = request.query;
     return {
-      alarms: edge.alarms.list({ ...(state ? { states: state.split(',') as AlarmState[] } : {}), ...(coopId === undefined ? {} : { coopId }), limit }),
+      // `why`: the message's structured form, for the app to say in the worker's language.
+      alarms: edge.alarms
+        .list({ ...(state ? { states: state.split(',') as AlarmState[] } : {}), ...(coopId === undefined ? {} : { coopId }), limit })
+        .map((alarm) => ({ ...alarm, why: structureAlarmMessage(alarm.message) })),
     };
   });
 
