@@ -24,8 +24,9 @@ export interface DailyRecordsOptions {
 
 /**
  * The daily checklist: GET /api/daily-records (viewer+), GET/PUT /api/daily-records/:coopId/:date
- * (worker+ to write). A record may be written only on its own farm-local day; each save is a
- * `user_action` event, so it reaches the cloud through the outbox like every other event.
+ * (worker+ to write). A record may be written only on its own farm-local day; each save appends a
+ * `user_action` event (the audit line) and a `daily_record` event (the figures), so both reach the
+ * cloud through the outbox like every other event.
  */
 export const dailyRecordsRoutes: FastifyPluginAsync<DailyRecordsOptions> = async (fastify, options) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -79,6 +80,18 @@ export const dailyRecordsRoutes: FastifyPluginAsync<DailyRecordsOptions> = async
           actorId: actor.userId,
           summary: `${before ? 'updated' : 'recorded'} the daily checklist of ${date}`,
           detail: { kind: 'daily_record', date, mortality: stored.mortality, culls: stored.culls, feedBags: stored.feedBags, waterMeter: stored.waterMeter, note: stored.note },
+        });
+        // The figures themselves, typed: what the cloud's reports read (the line above is the audit trail).
+        options.events.append({
+          type: 'daily_record',
+          coopId,
+          actorId: actor.userId,
+          date,
+          mortality: stored.mortality,
+          culls: stored.culls,
+          feedBags: stored.feedBags,
+          waterMeter: stored.waterMeter,
+          note: stored.note,
         });
         return stored;
       });

@@ -2,6 +2,7 @@ import type { ClimateRule, Flock, Schedule } from '@tokkatot/shared';
 import type { FastifyInstance } from 'fastify';
 import { DailyRecordsRepository } from '../db/daily/index.js';
 import type { Edge } from '../edge.js';
+import { alarmSettingsRoutes } from './alarm-settings-routes.js';
 import { climateRoutes, type ClimateStore } from './climate-routes.js';
 import { coopTargetsRoutes } from './coop-targets-routes.js';
 import { dailyRecordsRoutes } from './daily-records-routes.js';
@@ -18,7 +19,7 @@ export interface RegisterWebappOptions {
   schedules?: SchedulesStore & { check?: (schedules: Schedule[]) => string[] };
   /** The automation's climate rules and flocks, for the coops' targets; without it, no target route. */
   climate?: () => { climateRules: ClimateRule[]; flocks: Flock[] };
-  /** Editing of the rules' bands and of flocks; without it, no climate routes. */
+  /** Editing of the rules, flocks and alarm settings; without it, no climate or alarm-settings routes. */
   climateStore?: ClimateStore;
 }
 
@@ -66,6 +67,14 @@ export async function registerWebapp(app: FastifyInstance, edge: Edge, options: 
       stamp: () => edge.hlc.tick(),
       farmId: () => edge.registry.farm().id,
       getCoop: (coopId) => edge.registry.getCoop(coopId),
+      listOutputs: () => edge.registry.listOutputs(),
+      authenticate,
+    });
+    await app.register(alarmSettingsRoutes, {
+      store: options.climateStore,
+      transaction: (fn) => edge.database.transaction(fn),
+      events: edge.events,
+      timezone: () => edge.registry.farm().timezone,
       authenticate,
     });
   }

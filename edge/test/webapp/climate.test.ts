@@ -49,7 +49,7 @@ describe('climateRoutes', () => {
     const bad: Array<[string, string, unknown, number]> = [
       ['PATCH', '/api/climate-rules/rule-1', { bandLowC: 31, bandHighC: 29 }, 400],
       ['PATCH', '/api/climate-rules/rule-1', { bandLowC: 99 }, 400],
-      ['PATCH', '/api/climate-rules/rule-1', { fanStages: [] }, 400],
+      ['PATCH', '/api/climate-rules/rule-1', { name: 'renamed' }, 400],
       ['PATCH', '/api/climate-rules/rule-1', {}, 400],
       ['PATCH', '/api/climate-rules/nope', { bandLowC: 20 }, 404],
       ['PUT', '/api/flocks/batch-9', { ...FLOCK, placedOn: '2026-02-30' }, 400],
@@ -60,5 +60,39 @@ describe('climateRoutes', () => {
     for (const [method, url, payload, status] of bad) expect((await send(method as 'PUT', url, tokens.manager, payload)).statusCode, `${url} ${JSON.stringify(payload)}`).toBe(status);
     expect(documents().climateRules[0]).toMatchObject({ bandLowC: 26, bandHighC: 30 });
     expect(documents().flocks).toHaveLength(1);
+  });
+
+  it('changes stages, minimum ventilation and the humidity limit, refusing outputs that cannot do the job', async () => {
+    const patch = {
+      fanStages: [{ outputId: 'fan-1', onAboveC: 1.5 }],
+      heaterStages: [{ outputId: 'heater-1', onBelowC: 0.5 }],
+      minimumVentilation: { outputIds: ['fan-1'], cycleSeconds: 300, minOnPercent: 10, maxOnPercent: 50, rampSpanC: 3 },
+      humidityMaxPercent: 80,
+    };
+    expect((await send('PATCH', '/api/climate-rules/rule-1', tokens.manager, patch)).statusCode).toBe(200);
+    expect(documents().climateRules[0]).toMatchObject(patch);
+    const refused: Array<[unknown, number, string]> = [
+      [{ fanStages: [{ outputId: 'feeder-1', onAboveC: 1 }] }, 422, 'AUTOMATION_CONFIG_INVALID'],
+      [{ heaterStages: [{ outputId: 'ghost', onBelowC: 1 }] }, 422, 'AUTOMATION_CONFIG_INVALID'],
+      [{ fanStages: [{ outputId: 'fan-1', onAboveC: 1 }, { outputId: 'fan-1', onAboveC: 2 }] }, 422, 'AUTOMATION_CONFIG_INVALID'],
+      [{ minimumVentilation: { ...patch.minimumVentilation, minOnPercent: 60 } }, 400, 'VALIDATION_FAILED'],
+      [{ fanStages: [{ outputId: 'fan-1', onAboveC: 25 }] }, 400, 'VALIDATION_FAILED'],
+      [{ humidityMaxPercent: 10 }, 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [payload, status, code] of refused) {
+      const response = await send('PATCH', '/api/climate-rules/rule-1', tokens.manager, payload);
+      expect([response.statusCode, response.json().error.code], JSON.stringify(payload)).toEqual([status, code]);
+    }
+    expect(documents().climateRules[0]).toMatchObject(patch);
+  });
+
+  it('moves the bend points of a flock’s curve and refuses a curve out of order', async () => {
+    const curve = [{ day: -1, temperatureC: 34 }, { day: 0, temperatureC: 33 }, { day: 10, temperatureC: 29 }, { day: 28, temperatureC: 22 }];
+    expect((await send('PUT', '/api/flocks/batch-8', tokens.manager, { ...FLOCK, targetCurve: curve })).statusCode).toBe(200);
+    expect(documents().flocks[0]!.targetCurve).toEqual(curve);
+    const unordered = await send('PUT', '/api/flocks/batch-8', tokens.manager, { ...FLOCK, targetCurve: [{ day: 5, temperatureC: 30 }, { day: 5, temperatureC: 29 }] });
+    expect(unordered.statusCode).toBe(400);
+    expect(unordered.json().error.details).toEqual([expect.objectContaining({ path: 'targetCurve' })]);
+    expect(documents().flocks[0]!.targetCurve).toEqual(curve);
   });
 });

@@ -25,7 +25,7 @@ export interface ServedEdge {
   close: () => Promise<void>;
 }
 
-const OURS = ['/api/daily-records', '/api/siren', '/api/schedules', '/api/coop-targets', '/api/climate', '/api/flocks'];
+const OURS = ['/api/daily-records', '/api/siren', '/api/schedules', '/api/coop-targets', '/api/climate', '/api/flocks', '/api/alarm-settings'];
 
 /**
  * The real core app and the web-app plugins behind one 127.0.0.1 port, as the lead will register
