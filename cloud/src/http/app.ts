@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { TokkatotError } from '@tokkatot/shared';
 import type pg from 'pg';
@@ -14,7 +14,9 @@ import { StreamHub } from '../sync/stream-hub.js';
 import { registerStreamRoute } from '../sync/stream-route.js';
 import { registerSyncRoutes } from '../sync/sync-routes.js';
 import type { ReadingSink } from '../telemetry/reading-sink.js';
+import { createAccountServices, createFarmAccess, registerAccounts, type AccountServices } from '../accounts/index.js';
 import { Authenticator } from './auth.js';
+import type { FarmAccess } from './farm-access.js';
 import { handleError } from './errors.js';
 
 export interface AppDeps {
@@ -35,6 +37,10 @@ export interface AppDeps {
   commandExpiryIntervalMs?: number;
   /** Fastify's logger: false (tests), true, or options such as `{ level: 'warn' }`. */
   logger?: boolean | { level: string };
+  /** Requests per minute per IP address across the API (docs/cloud/api.md): 1000 unless given. */
+  rateLimitMax?: number;
+  /** Told about every route as it is registered (tests that sweep all routes). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Services the app exposes to tests and to main.ts. */
@@ -44,6 +50,10 @@ export interface AppServices {
   auth: Authenticator;
   ingest: IngestService;
   notifier: ChangeNotifier;
+  /** The owners' API authorisation check (accounts module). */
+  farmAccess: FarmAccess;
+  /** Account sessions: access tokens on the app's clock. */
+  accounts: AccountServices;
 }
 
 declare module 'fastify' {
@@ -55,11 +65,14 @@ declare module 'fastify' {
 /** The cloud sync app as one Fastify instance, separate from `listen` (main.ts listens). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, forceCloseConnections: true });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   const now = deps.now ?? Date.now;
   const collections = deps.collections ?? SYNC_COLLECTIONS;
   const store = new SyncDocStore(deps.pool);
-  const auth = new Authenticator(deps.pool, deps.jwtSecret);
-  const authenticate = (header: string | undefined) => auth.authenticate(header);
+  const auth = new Authenticator(deps.pool, deps.jwtSecret, now);
+  const authenticate = (header: string | undefined, farm?: string | string[]) => auth.authenticate(header, farm);
+  const farmAccess = createFarmAccess({ pool: deps.pool, jwtSecret: deps.jwtSecret, now });
+  const accounts = createAccountServices({ jwtSecret: deps.jwtSecret, now });
   const ownsNotifier = deps.notifier === undefined;
   const notifier = deps.notifier ?? new PgChangeNotifier(deps.pool, (error) => app.log.error({ err: error }, 'change notifier failed'));
   const hub = new StreamHub({
@@ -71,11 +84,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onError: (error) => app.log.error({ err: error }, 'stream hub failed'),
   });
   const ingest = new IngestService(deps.pool, deps.readings, now);
-  app.decorate('services', { store, hub, auth, ingest, notifier });
+  app.decorate('services', { store, hub, auth, ingest, notifier, farmAccess, accounts });
   app.setErrorHandler(handleError);
-  // Per-route limits only (pairing): replication traffic is bounded by the protocol itself.
+  // 1000 requests/min per IP on every route (counted in Redis when given, so it holds across
+  // replicas); routes with their own, tighter limit (sign-in, registration, pairing) use only that.
   await app.register(rateLimit, {
-    global: false,
+    global: true,
+    max: deps.rateLimitMax ?? 1000,
+    timeWindow: 60_000,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: 'tokkatot-rl-', skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => Object.assign(new TokkatotError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`), { statusCode: 429 }),
   });
 
@@ -101,5 +118,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerCommandRoutes(app, { store, authenticate, now });
   await registerPairingRoutes(app, { pool: deps.pool, authenticate, now });
   // Modules of docs/cloud/api.md register below, one line each: accounts, farm API, operations, dashboard.
+  await registerAccounts(app, { pool: deps.pool, farmAccess, accounts, now });
   return app;
 }

@@ -3,6 +3,8 @@ import jwt from 'jsonwebtoken';
 import type pg from 'pg';
 import { z } from 'zod';
 import { RoleSchema, TokkatotError, type Role } from '@tokkatot/shared';
+import { looksLikeAccessToken, verifyAccessToken } from '../accounts/access-token.js';
+import { resolveFarmRole } from '../accounts/farm-role.js';
 
 /** Who is calling: a paired edge (its farm is fixed) or a signed-in user acting on one farm. */
 export type Principal = { kind: 'edge'; edgeId: string; farmId: string } | { kind: 'user'; userId: string; farmId: string; role: Role };
@@ -22,26 +24,39 @@ export function issueEdgeCredential(edgeId: string): { token: string; tokenHash:
   return { token: `edge.${edgeId}.${secret}`, tokenHash: hashSecret(secret) };
 }
 
-/** A short-lived access token for a user on one farm (the account service issues these). */
+/**
+ * A farm-scoped token with a fixed role, for tools and tests that act on one farm without an
+ * account. No route issues these; accounts sign in for access tokens (accounts/access-token.ts).
+ */
 export function signUserToken(secret: string, claims: { sub: string; farmId: string; role: Role }, expiresInSeconds = 900): string {
   return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: expiresInSeconds });
 }
 
+/** The header naming the farm an account token acts on (sync, command and pairing endpoints). */
+export const FARM_HEADER = 'x-tokkatot-farm';
+
+/** Resolves the credentials of a request: its Authorization header and, for account tokens, its farm header. */
+export type Authenticate = (authorization: string | undefined, farmHeader?: string | string[]) => Promise<Principal>;
+
 /**
- * Resolves a bearer token to a principal: `edge.<id>.<secret>` is checked against the stored
- * hash of a non-revoked edge; anything else must be an HS256 user token naming its farm.
+ * Resolves a bearer token to a principal on one farm: `edge.<id>.<secret>` is checked against
+ * the stored hash of a non-revoked edge; an account access token acts on the farm named by the
+ * `X-Tokkatot-Farm` header with the role the membership table gives it now; anything else must
+ * be a farm-scoped token from `signUserToken`.
  */
 export class Authenticator {
   constructor(
     private readonly pool: pg.Pool,
     private readonly jwtSecret: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  async authenticate(authorization: string | undefined, farmHeader?: string | string[]): Promise<Principal> {
     const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
     if (!token) throw new TokkatotError('UNAUTHENTICATED', 'A bearer token is required.');
     const edge = EDGE_TOKEN.exec(token);
     if (edge) return this.authenticateEdge(edge[1]!, edge[2]!);
+    if (looksLikeAccessToken(token)) return this.authenticateAccount(token, farmHeader);
     let claims: unknown;
     try {
       claims = jwt.verify(token, this.jwtSecret, { algorithms: ['HS256'] });
@@ -52,6 +67,16 @@ export class Authenticator {
     const parsed = UserClaimsSchema.safeParse(claims);
     if (!parsed.success) throw new TokkatotError('UNAUTHENTICATED', 'The token does not name a farm and role.');
     return { kind: 'user', userId: parsed.data.sub, farmId: parsed.data.farmId, role: parsed.data.role };
+  }
+
+  private async authenticateAccount(token: string, farmHeader: string | string[] | undefined): Promise<Principal> {
+    const { userId } = verifyAccessToken(this.jwtSecret, token, this.now());
+    if (typeof farmHeader !== 'string' || farmHeader === '') {
+      throw new TokkatotError('VALIDATION_FAILED', 'Name the farm in the X-Tokkatot-Farm header (once).');
+    }
+    // The weakest role here; each endpoint demands more where it must (push: manager, claim: owner).
+    const role = await resolveFarmRole(this.pool, userId, farmHeader, 'viewer');
+    return { kind: 'user', userId, farmId: farmHeader, role };
   }
 
   private async authenticateEdge(edgeId: string, secret: string): Promise<Principal> {

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { hasRole, NameSchema, newId, TokkatotError } from '@tokkatot/shared';
 import { withTransaction } from '../db/transaction.js';
-import { hashSecret, issueEdgeCredential, type Principal } from '../http/auth.js';
+import { FARM_HEADER, hashSecret, issueEdgeCredential, type Authenticate } from '../http/auth.js';
 import { parseInput } from '../sync/sync-routes.js';
 import { generateClaimCode, normaliseClaimCode } from './claim-code.js';
 
@@ -16,7 +16,7 @@ const CLAIM_TTL_MS = 15 * 60 * 1000;
  */
 export async function registerPairingRoutes(
   app: FastifyInstance,
-  deps: { pool: pg.Pool; authenticate: (authorization: string | undefined) => Promise<Principal>; now: () => number },
+  deps: { pool: pg.Pool; authenticate: Authenticate; now: () => number },
 ): Promise<void> {
   // Unauthenticated and code-guessing endpoints: a few tries per minute per address is plenty for a person.
   const limited = { config: { rateLimit: { max: 10, timeWindow: 60_000 } } };
@@ -38,7 +38,7 @@ export async function registerPairingRoutes(
   const perUser = { config: { rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request: { headers: { authorization?: string }; ip: string }) => request.headers.authorization ?? request.ip } } };
 
   app.post('/v1/pairing/claim', perUser, async (request) => {
-    const principal = await deps.authenticate(request.headers.authorization);
+    const principal = await deps.authenticate(request.headers.authorization, request.headers[FARM_HEADER]);
     if (principal.kind !== 'user' || !hasRole(principal.role, 'owner')) throw new TokkatotError('FORBIDDEN', 'Only the farm owner pairs an edge.');
     const { claimCode } = parseInput(z.strictObject({ claimCode: z.string().max(20) }), request.body, 'claim');
     const code = normaliseClaimCode(claimCode);

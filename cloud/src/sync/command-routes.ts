@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { hasRole, IdSchema, newId, TokkatotError } from '@tokkatot/shared';
 import { CommandSchema, CommandTypeSchema, type Command } from '@tokkatot/sync';
 import type { SyncDocStore } from '../db/sync-doc-store.js';
-import type { Principal } from '../http/auth.js';
+import { FARM_HEADER, type Authenticate } from '../http/auth.js';
 import { parseInput } from './sync-routes.js';
 
 const NewCommandSchema = z.strictObject({
@@ -20,16 +20,16 @@ const NewCommandSchema = z.strictObject({
  */
 export async function registerCommandRoutes(
   app: FastifyInstance,
-  deps: { store: SyncDocStore; authenticate: (authorization: string | undefined) => Promise<Principal>; now: () => number },
+  deps: { store: SyncDocStore; authenticate: Authenticate; now: () => number },
 ): Promise<void> {
-  const requireWorker = async (authorization: string | undefined) => {
-    const principal = await deps.authenticate(authorization);
+  const requireWorker = async (authorization: string | undefined, farmHeader: string | string[] | undefined) => {
+    const principal = await deps.authenticate(authorization, farmHeader);
     if (principal.kind !== 'user' || !hasRole(principal.role, 'worker')) throw new TokkatotError('FORBIDDEN', 'Only farm staff send commands.');
     return principal;
   };
 
   app.post('/v1/commands', async (request, reply) => {
-    const principal = await requireWorker(request.headers.authorization);
+    const principal = await requireWorker(request.headers.authorization, request.headers[FARM_HEADER]);
     const input = parseInput(NewCommandSchema, request.body, 'command');
     const now = deps.now();
     const command: Command = CommandSchema.parse({
@@ -48,7 +48,7 @@ export async function registerCommandRoutes(
   });
 
   app.delete('/v1/commands/:id', async (request, reply) => {
-    const principal = await requireWorker(request.headers.authorization);
+    const principal = await requireWorker(request.headers.authorization, request.headers[FARM_HEADER]);
     const { id } = parseInput(z.object({ id: IdSchema }), request.params, 'path');
     const docs = await deps.store.readById(principal.farmId, 'commands', id);
     if (!docs || docs._deleted) throw new TokkatotError('NOT_FOUND', 'No live command has this id.');

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { Principal } from '../http/auth.js';
+import { FARM_HEADER, type Authenticate } from '../http/auth.js';
 import type { StreamHub } from './stream-hub.js';
 
 /** `GET /v1/sync/stream`: one Server-Sent Events stream per client, all collections multiplexed. */
 export async function registerStreamRoute(
   app: FastifyInstance,
-  deps: { hub: StreamHub; authenticate: (authorization: string | undefined) => Promise<Principal> },
+  deps: { hub: StreamHub; authenticate: Authenticate },
 ): Promise<void> {
   app.get('/v1/sync/stream', async (request, reply) => {
-    const principal = await deps.authenticate(request.headers.authorization);
+    const principal = await deps.authenticate(request.headers.authorization, request.headers[FARM_HEADER]);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { TokkatotError } from '@tokkatot/shared';
+import { hasRole, TokkatotError } from '@tokkatot/shared';
 import {
   belongsToFarm,
   decidePush,
@@ -13,12 +13,12 @@ import {
   type WireDoc,
 } from '@tokkatot/sync';
 import type { SyncDocStore } from '../db/sync-doc-store.js';
-import type { Principal } from '../http/auth.js';
+import { FARM_HEADER, type Authenticate } from '../http/auth.js';
 
 export interface SyncRoutesDeps {
   store: SyncDocStore;
   collections: Readonly<Record<string, CollectionSpec>>;
-  authenticate: (authorization: string | undefined) => Promise<Principal>;
+  authenticate: Authenticate;
   now: () => number;
 }
 
@@ -47,7 +47,7 @@ export async function registerSyncRoutes(app: FastifyInstance, deps: SyncRoutesD
   };
 
   app.get('/v1/sync/:collection/pull', async (request, reply) => {
-    const principal = await deps.authenticate(request.headers.authorization);
+    const principal = await deps.authenticate(request.headers.authorization, request.headers[FARM_HEADER]);
     const { collection } = parseInput(ParamsSchema, request.params, 'path');
     const spec = specOf(collection);
     const query = parseInput(PullQuerySchema, request.query, 'query');
@@ -74,7 +74,9 @@ export async function registerSyncRoutes(app: FastifyInstance, deps: SyncRoutesD
   });
 
   app.post('/v1/sync/:collection/push', { bodyLimit: 4 * 1024 * 1024 }, async (request, reply) => {
-    const principal = await deps.authenticate(request.headers.authorization);
+    const principal = await deps.authenticate(request.headers.authorization, request.headers[FARM_HEADER]);
+    // Configuration is edited by managers and owners; workers and viewers only read it.
+    if (principal.kind === 'user' && !hasRole(principal.role, 'manager')) throw new TokkatotError('FORBIDDEN', 'Only a manager or owner changes the configuration.');
     const { collection } = parseInput(ParamsSchema, request.params, 'path');
     const spec = specOf(collection);
     const rows = parseInput(PushRequestSchema, request.body, 'push body');

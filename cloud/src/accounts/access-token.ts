@@ -1,0 +1,48 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { TokkatotError } from '@tokkatot/shared';
+
+/** Lifetime of an account access token (docs/cloud/api.md): short, so a refresh re-checks the account. */
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+const AccessClaimsSchema = z.object({ sub: z.string().min(1).max(64), typ: z.literal('access'), adm: z.literal(true).optional() });
+
+/** Who an access token speaks for. `admin` is informational; the database decides at request time. */
+export interface AccessClaims {
+  userId: string;
+  admin: boolean;
+}
+
+/** Signs `{ sub, typ: 'access', adm? }` on the app's clock so tests that move the clock stay consistent. */
+export function signAccessToken(secret: string, claims: AccessClaims, now: number): string {
+  const iat = Math.floor(now / 1000);
+  const payload = { sub: claims.userId, typ: 'access', ...(claims.admin ? { adm: true } : {}), iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS };
+  return jwt.sign(payload, secret, { algorithm: 'HS256' });
+}
+
+/** Tells whether a bearer token claims to be an account access token (unverified; only picks the check). */
+export function looksLikeAccessToken(token: string): boolean {
+  const decoded = jwt.decode(token);
+  return typeof decoded === 'object' && decoded !== null && decoded.typ === 'access';
+}
+
+/** Verifies signature, expiry (on the app's clock) and shape; UNAUTHENTICATED or TOKEN_EXPIRED otherwise. */
+export function verifyAccessToken(secret: string, token: string, now: number): AccessClaims {
+  let claims: unknown;
+  try {
+    claims = jwt.verify(token, secret, { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) throw new TokkatotError('TOKEN_EXPIRED');
+    throw new TokkatotError('UNAUTHENTICATED', 'The token is not valid.');
+  }
+  const parsed = AccessClaimsSchema.safeParse(claims);
+  if (!parsed.success) throw new TokkatotError('UNAUTHENTICATED', 'The token is not an access token.');
+  return { userId: parsed.data.sub, admin: parsed.data.adm === true };
+}
+
+/** The token of an `Authorization: Bearer …` header, or UNAUTHENTICATED. */
+export function bearerToken(authorization: string | undefined): string {
+  const token = /^Bearer (\S{1,4096})$/.exec(authorization ?? '')?.[1];
+  if (!token) throw new TokkatotError('UNAUTHENTICATED', 'A bearer token is required.');
+  return token;
+}

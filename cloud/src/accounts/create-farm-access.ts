@@ -1,0 +1,55 @@
+import type { FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { RoleSchema, TokkatotError, type Role } from '@tokkatot/shared';
+import type { AccountActor, FarmAccess, FarmActor } from '../http/farm-access.js';
+import { bearerToken, verifyAccessToken } from './access-token.js';
+import { resolveFarmRole } from './farm-role.js';
+
+export interface FarmAccessDeps {
+  pool: pg.Pool;
+  jwtSecret: string;
+  now: () => number;
+}
+
+/**
+ * The owners' API authorisation check (docs/cloud/api.md, "Authentication and farm scope"): an
+ * account access token, then the membership table at request time, never a role from the token.
+ */
+export function createFarmAccess(deps: FarmAccessDeps): FarmAccess {
+  // One account lookup per request, however many checks a route makes.
+  const accounts = new WeakMap<FastifyRequest, Promise<AccountActor>>();
+
+  const lookUp = async (request: FastifyRequest): Promise<AccountActor> => {
+    const claims = verifyAccessToken(deps.jwtSecret, bearerToken(request.headers.authorization), deps.now());
+    const { rows } = await deps.pool.query<{ is_admin: boolean }>('SELECT is_admin FROM app_user WHERE id = $1', [claims.userId]);
+    if (!rows[0]) throw new TokkatotError('UNAUTHENTICATED', 'The account no longer exists.');
+    return { userId: claims.userId, admin: rows[0].is_admin };
+  };
+
+  const account = (request: FastifyRequest): Promise<AccountActor> => {
+    let pending = accounts.get(request);
+    if (!pending) {
+      pending = lookUp(request);
+      accounts.set(request, pending);
+    }
+    return pending;
+  };
+
+  return {
+    account,
+    async authorize(request: FastifyRequest, farmId: string, minimum: Role): Promise<FarmActor> {
+      const { userId } = await account(request);
+      return { userId, role: await resolveFarmRole(deps.pool, userId, farmId, minimum) };
+    },
+    async farms(request: FastifyRequest): Promise<Array<{ farmId: string; role: Role }>> {
+      const { userId, admin } = await account(request);
+      const { rows } = await deps.pool.query<{ farm_id: string; role: string }>(
+        admin
+          ? `SELECT f.id AS farm_id, COALESCE(m.role, 'viewer') AS role FROM farm f LEFT JOIN membership m ON m.farm_id = f.id AND m.user_id = $1 ORDER BY f.id`
+          : 'SELECT farm_id, role FROM membership WHERE user_id = $1 ORDER BY farm_id',
+        [userId],
+      );
+      return rows.map((row) => ({ farmId: row.farm_id, role: RoleSchema.parse(row.role) }));
+    },
+  };
+}
