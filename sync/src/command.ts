@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { IdSchema, TimestampMsSchema } from '@tokkatot/shared';
 
-/** What a cloud-to-edge command asks for; the arbiter on the edge decides how. */
-export const CommandTypeSchema = z.enum(['output_on', 'output_off', 'output_auto', 'run_feeder', 'silence_siren']);
+/**
+ * What a cloud-to-edge command asks for; the arbiter on the edge decides how. `acknowledge_alarm`
+ * targets an alarm id and acknowledges it on the edge as the command's issuer.
+ */
+export const CommandTypeSchema = z.enum(['output_on', 'output_off', 'output_auto', 'run_feeder', 'silence_siren', 'acknowledge_alarm']);
 export type CommandType = z.infer<typeof CommandTypeSchema>;
 
 /**
