@@ -1,5 +1,6 @@
 import type { Command } from '@tokkatot/sync';
 import type { Clock } from '../clock.js';
+import type { AlarmService } from '../alarms/alarm-service.js';
 import type { CommandService } from '../commands/command-service.js';
 import type { CommandOutcome } from '../db/sync/index.js';
 import type { OutputArbiter } from '../commands/output-arbiter.js';
@@ -30,6 +31,8 @@ export class CloudCommandExecutor {
       arbiter: OutputArbiter;
       events: EventLog;
       clock: Clock;
+      /** Alarm acknowledgements take the LAN app's path (the automation hears the event). */
+      alarms?: AlarmService;
       /** Local manual overrides, so a restart does not put an older cloud override above a newer local one. */
       commands?: CommandService;
       log?: (message: string, detail?: unknown) => void;
@@ -68,6 +71,7 @@ export class CloudCommandExecutor {
   }
 
   execute(command: Command): CloudCommandResult {
+    if (command.type === 'acknowledge_alarm') return this.acknowledgeAlarm(command);
     if (command.type !== 'output_on' && command.type !== 'output_off' && command.type !== 'output_auto') {
       return { outcome: 'rejected', detail: `${command.type} is not supported by this edge yet` };
     }
@@ -103,5 +107,32 @@ export class CloudCommandExecutor {
     // setInput records the input synchronously; driving the output continues after the transaction.
     this.deps.arbiter.setInput(output.id, 'manual', input).catch((error: unknown) => this.deps.log?.('cloud command: driving the output failed', { commandId: command.id, error: (error as Error).message }));
     return { outcome: 'executed', detail: command.type === 'output_auto' ? `${output.name}: automatic` : `${output.name}: ${input?.state} until ${until}` };
+  }
+
+  /**
+   * Acknowledges an alarm as the person who sent the command, exactly as the LAN app does: the
+   * alarm record and its `alarm_acknowledged` event commit in the ledger's transaction, and the
+   * automation acknowledges its own track when it hears the event. Only a raised alarm can be
+   * acknowledged; anything else is rejected with the reason, so the dashboard can say why.
+   */
+  private acknowledgeAlarm(command: Command): CloudCommandResult {
+    const { alarms } = this.deps;
+    if (!alarms) return { outcome: 'rejected', detail: 'acknowledge_alarm is not supported by this edge yet' };
+    if (!command.targetId) return { outcome: 'rejected', detail: 'acknowledge_alarm needs the alarm id as its target' };
+    if (!command.issuedBy) return { outcome: 'rejected', detail: 'acknowledge_alarm needs the person who acknowledges' };
+    const alarm = this.findAlarm(command.targetId);
+    if (!alarm) return { outcome: 'rejected', detail: `no alarm ${command.targetId} on this edge` };
+    if (alarm.state !== 'raised') return { outcome: 'rejected', detail: `alarm ${alarm.id} is already ${alarm.state}` };
+    alarms.acknowledge(alarm.id, command.issuedBy);
+    return { outcome: 'executed', detail: `alarm ${alarm.id} (${alarm.kind}) acknowledged by ${command.issuedBy}` };
+  }
+
+  /** The alarm, or undefined when this edge has none with that id (AlarmService.get throws NOT_FOUND). */
+  private findAlarm(id: string) {
+    try {
+      return this.deps.alarms?.get(id);
+    } catch {
+      return undefined;
+    }
   }
 }

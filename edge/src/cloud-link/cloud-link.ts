@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { CommandLedger, SqliteForkStore, SqliteOutbox, SyncStateStore } from '../db/sync/index.js';
 import type { Edge } from '../edge.js';
 import { EdgeSyncClient, PairingClient, type EdgeCredential, type EdgeSyncStatus } from '../sync/index.js';
+import { AutomationSync } from './automation-sync.js';
 import { CloudCommandExecutor } from './cloud-command-executor.js';
 import { ConfigExporter } from './config-exporter.js';
 import { ConfigImporter } from './config-importer.js';
@@ -17,7 +18,7 @@ export interface CloudLinkOptions {
   readingsIntervalMs?: number;
   /** How often a full sync pass runs without triggers (default one minute). */
   periodicSyncMs?: number;
-  /** How often configuration pulled from the cloud is applied to the registry (default 5 s). */
+  /** How often configuration pulled from the cloud is applied to the registry and the automation (default 5 s). */
   configImportMs?: number;
   /** How often pairing asks the cloud whether the owner entered the code (default 3 s). */
   pairingPollMs?: number;
@@ -45,6 +46,7 @@ export class CloudLink {
   private events: EventExporter | undefined;
   private readings: ReadingsExporter | undefined;
   private config: ConfigExporter | undefined;
+  private automation: AutomationSync | undefined;
   private waiting: { claimCode: string; expiresAt: number } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
@@ -90,11 +92,13 @@ export class CloudLink {
     this.events?.stop();
     this.readings?.stop();
     this.config?.stop();
+    this.automation?.stop();
     await this.sync?.stop();
     this.sync = undefined;
     this.events = undefined;
     this.readings = undefined;
     this.config = undefined;
+    this.automation = undefined;
   }
 
   /** The sync client, once paired and started (tests, "sync now"). */
@@ -163,6 +167,7 @@ export class CloudLink {
       arbiter: edge.arbiter,
       events: edge.events,
       clock: edge.clock,
+      alarms: edge.alarms,
       commands: edge.commands,
       ...(options.log ? { log: options.log } : {}),
     });
@@ -197,12 +202,30 @@ export class CloudLink {
       ...(options.log ? { log: options.log } : {}),
     });
     const importer = new ConfigImporter({ registry: edge.registry, docs: this.docs, ...(options.log ? { log: options.log } : {}) });
+    const automation = new AutomationSync({
+      database: edge.database,
+      meta: edge.repositories.meta,
+      registry: edge.registry,
+      events: edge.events,
+      bus: edge.bus,
+      docs: this.docs,
+      state: this.state,
+      hlc: edge.hlc,
+      clock: edge.clock,
+      cloudFarmId: credential.farmId,
+      onExported: () => sync.trigger(),
+      ...(options.log ? { log: options.log } : {}),
+    });
+    this.automation = automation;
     this.events.start();
     this.readings.start();
     this.config.start();
-    // The sync client has no "pulled" hook; the registry is small, so a periodic comparison is cheap.
+    automation.start();
+    // The sync client has no "pulled" hook; the documents are few, so a periodic comparison is cheap.
     this.importTimer = setInterval(() => {
-      if (edge.database.db.open) importer.applyPulled();
+      if (!edge.database.db.open) return;
+      importer.applyPulled();
+      automation.run();
     }, options.configImportMs ?? 5000);
     sync.start();
   }

@@ -5,3 +5,4 @@ export { ReadingsExporter } from './readings-exporter.js';
 export { registerCloudLinkRoutes } from './cloud-link-routes.js';
 export { ConfigExporter } from './config-exporter.js';
 export { ConfigImporter } from './config-importer.js';
+export { AutomationSync, type AutomationSyncDeps, type AutomationSyncResult } from './automation-sync.js';

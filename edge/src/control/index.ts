@@ -1,6 +1,7 @@
 export * from './automation-bridge.js';
 export * from './automation-config.js';
 export * from './automation-documents.js';
+export * from './automation-documents-check.js';
 export * from './controller-clock.js';
 export * from './demo-farm.js';
 export * from './device-bridge.js';
