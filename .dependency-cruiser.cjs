@@ -69,6 +69,13 @@ module.exports = {
       to: { path: '^(edge/src|cloud/src|sync|infra)/' },
     },
     {
+      name: 'dashboard-imports-only-shared-and-browser-libraries',
+      comment: 'The owners\' dashboard runs in browsers: its own files, @tokkatot/shared and browser libraries, no Node built-ins.',
+      severity: 'error',
+      from: { path: '^cloud/dashboard/src/' },
+      to: { pathNot: ['^cloud/dashboard/src/', '^shared/src/', '^node_modules/(preact|htm|uplot|rxdb|rxjs|dexie|@fontsource)/'] },
+    },
+    {
       name: 'nothing-imports-infra',
       severity: 'error',
       from: { pathNot: '^infra/' },

@@ -1,0 +1,127 @@
+/** Shapes of docs/cloud/api.md the dashboard reads. Kept here: the dashboard speaks HTTP only. */
+import type { ClimateRule, Role, Schedule } from '@tokkatot/shared';
+
+export type { ClimateRule, Role, Schedule };
+
+export interface User {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  locale: string | null;
+  admin: boolean;
+}
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  /** When the access token stops working (ms), from `expiresIn`. */
+  expiresAt: number;
+  user: User;
+}
+
+export interface LoginAnswer {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: User;
+}
+
+export interface Membership {
+  farmId: string;
+  farmName: string;
+  role: Role;
+}
+
+export interface FarmOverview {
+  id: string;
+  name: string;
+  role: Role;
+  online: boolean;
+  lastSyncAt: number | null;
+  openAlarms: number;
+  /** The contract names the coops; older servers send a count. */
+  coops: CoopSummary[] | number;
+}
+
+export type CoopStatus = 'good' | 'too_hot' | 'too_cold' | 'unknown';
+
+export interface CoopSummary {
+  id: string;
+  name: string;
+  temperatureC: number | null;
+  humidityPercent: number | null;
+  targetLowC: number | null;
+  targetHighC: number | null;
+  status: CoopStatus;
+  outputsOn: number;
+  openAlarms: number;
+  updatedAt: number | null;
+}
+
+export interface FarmDetail {
+  id: string;
+  name: string;
+  timeZone: string;
+  online: boolean;
+  lastSyncAt: number | null;
+  openAlarms: number;
+  coops: CoopSummary[];
+}
+
+export interface SensorState {
+  id: string;
+  name: string;
+  kind: string;
+  unit: string;
+  value: number | null;
+  status: string;
+  ts: number | null;
+}
+
+export interface OutputState {
+  id: string;
+  name: string;
+  kind: string;
+  state: 'on' | 'off' | 'unknown';
+  source: string | null;
+  reason: string | null;
+  since: number | null;
+}
+
+export interface Alarm {
+  alarmId: string;
+  coopId: string | null;
+  kind: string;
+  severity: string;
+  message: string;
+  state: string;
+  raisedAt: number;
+  acknowledgedAt: number | null;
+  clearedAt: number | null;
+}
+
+export interface CoopState extends CoopSummary {
+  sensors: SensorState[];
+  outputs: OutputState[];
+  alarms: Alarm[];
+  rules: ClimateRule[];
+}
+
+export interface HistoryAnswer {
+  resolution: 'minute' | 'hour' | 'day';
+  points: Array<{ t: number; min: number | null; max: number | null; mean: number | null; count: number }>;
+}
+
+export interface Member {
+  userId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: Role;
+}
+
+export interface Invitation {
+  code: string;
+  expiresAt: number;
+}

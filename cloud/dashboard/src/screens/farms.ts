@@ -1,0 +1,46 @@
+import { useEffect } from 'preact/hooks';
+import type { FarmOverview } from '../api/types.js';
+import { OnlineBadge } from '../components/coop-status.js';
+import { Icon } from '../components/icons.js';
+import { LastSynced } from '../components/last-synced.js';
+import { useT } from '../components/use-t.js';
+import { html } from '../html.js';
+import { formatNumber, formatWhen } from '../i18n/i18n.js';
+import { navigate, refreshFarms, store } from '../state.js';
+import { useStore } from '../store.js';
+import { link } from './link.js';
+
+function coopCount(farm: FarmOverview): number {
+  return typeof farm.coops === 'number' ? farm.coops : farm.coops.length;
+}
+
+/** Every farm of the account: online or not, when its controller last synced, open alarms. */
+export function FarmsScreen() {
+  const { t, locale } = useT();
+  const { farms } = useStore(store);
+  useEffect(() => {
+    void refreshFarms().catch(() => undefined);
+  }, []);
+  if (!farms) return html`<p class="muted">${t('loading')}</p>`;
+  return html`<h1>${t('farmsTitle')}</h1>
+    <${LastSynced} at=${farms.savedAt} />
+    ${farms.data.length === 0 ? html`<p class="card">${t('noFarms')}</p>` : null}
+    <ul class="farm-list" data-testid="farm-list">
+      ${farms.data.map(
+        (farm) => html`<li class="card" data-testid="farm-card" key=${farm.id}>
+          <a class="card-link" href=${`/farms/${encodeURIComponent(farm.id)}`} onClick=${link(navigate)}>
+            <h2 class="row-title"><span>${farm.name}</span><${Icon} name="chevron" /></h2>
+            <div class="meta">
+              <${OnlineBadge} online=${farm.online} />
+              <span class=${farm.openAlarms > 0 ? 'tag alarm-tag' : 'tag'} data-testid="farm-alarms">
+                <${Icon} name=${farm.openAlarms > 0 ? 'alarm' : 'check'} size=${18} />
+                ${farm.openAlarms > 0 ? `${t('openAlarms')}: ${formatNumber(locale, farm.openAlarms)}` : t('noOpenAlarms')}
+              </span>
+              <span class="tag">${t('coopsCount')}: ${formatNumber(locale, coopCount(farm))}</span>
+            </div>
+            <p class="muted small">${t('farmLastSync')}: ${farm.lastSyncAt ? formatWhen(locale, farm.lastSyncAt, undefined) : t('never')}</p>
+          </a>
+        </li>`,
+      )}
+    </ul>`;
+}
