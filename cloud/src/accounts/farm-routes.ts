@@ -41,7 +41,7 @@ export async function registerFarmRoutes(app: FastifyInstance, deps: AccountsDep
     const { role } = parseInput(RoleChangeSchema, request.body, 'role change');
     const now = deps.now();
     return withTransaction(deps.pool, async (client) => {
-      const previous = await lockMember(client, farmId, userId);
+      const previous = await lockMember(client, farmId, userId, actor.userId);
       if (previous === 'owner' && role !== 'owner') await refuseLastOwner(client, farmId, 'demoted');
       if (previous !== role) {
         await client.query('UPDATE membership SET role = $3 WHERE farm_id = $1 AND user_id = $2', [farmId, userId, role]);
@@ -57,7 +57,7 @@ export async function registerFarmRoutes(app: FastifyInstance, deps: AccountsDep
     const { userId } = parseInput(MemberParamsSchema, request.params, 'path');
     const now = deps.now();
     await withTransaction(deps.pool, async (client) => {
-      const previous = await lockMember(client, farmId, userId);
+      const previous = await lockMember(client, farmId, userId, actor.userId);
       if (previous === 'owner') await refuseLastOwner(client, farmId, 'removed');
       await client.query('DELETE FROM membership WHERE farm_id = $1 AND user_id = $2', [farmId, userId]);
       await audit(client, { action: 'member.removed', farmId, actorId: actor.userId, target: userId, detail: { role: previous }, ip: request.ip, at: now });
@@ -77,10 +77,12 @@ type Client = Parameters<Parameters<typeof withTransaction>[1]>[0];
 
 /**
  * Locks every membership row of the farm (so two owners demoting each other at once cannot both
- * succeed) and returns the member's role, or NOT_FOUND.
+ * succeed), checks again under the lock that the actor is still an owner, and returns the
+ * member's role, or NOT_FOUND.
  */
-async function lockMember(client: Client, farmId: string, userId: string): Promise<Role> {
+async function lockMember(client: Client, farmId: string, userId: string, actorId: string): Promise<Role> {
   const { rows } = await client.query<{ user_id: string; role: Role }>('SELECT user_id, role FROM membership WHERE farm_id = $1 ORDER BY user_id FOR UPDATE', [farmId]);
+  if (rows.find((row) => row.user_id === actorId)?.role !== 'owner') throw new TokkatotError('FORBIDDEN', 'Only an owner changes members.');
   const member = rows.find((row) => row.user_id === userId);
   if (!member) throw new TokkatotError('NOT_FOUND', 'This person is not a member of the farm.');
   return member.role;
