@@ -18,6 +18,7 @@ import { createAccountServices, createFarmAccess, registerAccounts, type Account
 import { Authenticator } from './auth.js';
 import type { FarmAccess } from './farm-access.js';
 import { handleError } from './errors.js';
+import { registerOperations, type OperationsOptions } from '../ops/operations-plugin.js';
 import { registerDashboard, type DashboardOptions } from '../dashboard/dashboard-plugin.js';
 
 export interface AppDeps {
@@ -38,6 +39,8 @@ export interface AppDeps {
   commandExpiryIntervalMs?: number;
   /** Fastify's logger: false (tests), true, or options such as `{ level: 'warn' }`. */
   logger?: boolean | { level: string };
+  /** /health, /ready and /metrics settings (main.ts shares the metrics with its metrics port). */
+  operations?: Omit<OperationsOptions, 'pool' | 'redis' | 'now'>;
   /** The owners' dashboard at `/`: served from cloud/dashboard/dist unless another root is given; false leaves it out. */
   dashboard?: DashboardOptions | false;
   /** Requests per minute per IP address across the API (docs/cloud/api.md): 1000 unless given. */
@@ -121,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerCommandRoutes(app, { store, authenticate, now });
   await registerPairingRoutes(app, { pool: deps.pool, authenticate, now });
   // Modules of docs/cloud/api.md register below, one line each: accounts, farm API, operations, dashboard.
+  await registerOperations(app, { pool: deps.pool, redis: deps.redis, now, ...deps.operations });
   await registerAccounts(app, { pool: deps.pool, farmAccess, accounts, now });
   if (deps.dashboard !== false) await registerDashboard(app, deps.dashboard ?? {});
   return app;
