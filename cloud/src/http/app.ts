@@ -18,6 +18,7 @@ import { createAccountServices, createFarmAccess, registerAccounts, type Account
 import { Authenticator } from './auth.js';
 import type { FarmAccess } from './farm-access.js';
 import { handleError } from './errors.js';
+import { registerFarmApi, type FarmApiServices } from '../api/register-farm-api.js';
 import { registerOperations, type OperationsOptions } from '../ops/operations-plugin.js';
 import { registerDashboard, type DashboardOptions } from '../dashboard/dashboard-plugin.js';
 
@@ -45,6 +46,8 @@ export interface AppDeps {
   dashboard?: DashboardOptions | false;
   /** Requests per minute per IP address across the API (docs/cloud/api.md): 1000 unless given. */
   rateLimitMax?: number;
+  /** How long the farms overview stays cached per user, in ms (farm API; 0 turns it off). */
+  overviewCacheMs?: number;
   /** Told about every route as it is registered (tests that sweep all routes). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -60,6 +63,9 @@ export interface AppServices {
   farmAccess: FarmAccess;
   /** Account sessions: access tokens on the app's clock. */
   accounts: AccountServices;
+  /** Farm API: the browsers' live stream hub and the overview cache's hit/miss counts. */
+  live?: FarmApiServices['live'];
+  cacheStats?: FarmApiServices['cacheStats'];
 }
 
 declare module 'fastify' {
@@ -126,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Modules of docs/cloud/api.md register below, one line each: accounts, farm API, operations, dashboard.
   await registerOperations(app, { pool: deps.pool, redis: deps.redis, now, ...deps.operations });
   await registerAccounts(app, { pool: deps.pool, farmAccess, accounts, now });
+  Object.assign(app.services, await registerFarmApi(app, { pool: deps.pool, store, notifier, farmAccess, collections, now, redis: deps.redis, overviewCacheMs: deps.overviewCacheMs, heartbeatMs: deps.heartbeatMs }));
   if (deps.dashboard !== false) await registerDashboard(app, deps.dashboard ?? {});
   return app;
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { EventSchema, RollupSchema, type Reading } from '@tokkatot/shared';
 import { advanceContiguous, decodeReadingBatch, DroppedReadingsSchema, OUTBOX_STREAMS, ReadingBatchSchema, type IngestAck, type IngestBatch, type OutboxStream } from '@tokkatot/sync';
+import { announceLive, createLiveChanges, projectEvent, projectReadings, touchEdge, type LiveChanges } from '../api/projection/ingest-projection.js';
 import { withTransaction } from '../db/transaction.js';
 import type { ReadingSink } from '../telemetry/reading-sink.js';
 import { upsertRollups } from '../telemetry/rollups.js';
@@ -45,8 +46,10 @@ export class IngestService {
       });
       const readings: Reading[] = [];
       const rejections: Array<{ record: IngestRecord; reason: string }> = [];
+      const live = createLiveChanges();
+      await touchEdge(client, edgeId, farmId, this.now());
       for (const record of newRecords) {
-        const reason = await this.project(client, edgeId, farmId, record, readings);
+        const reason = await this.project(client, edgeId, farmId, record, readings, live);
         if (reason) rejections.push({ record, reason });
       }
       for (const { record, reason } of rejections) {
@@ -63,7 +66,9 @@ export class IngestService {
         this.readings.write(farmId, readings);
         await this.readings.flush();
         await upsertRollups(client, farmId, readings);
+        await projectReadings(client, farmId, readings, live);
       }
+      await announceLive(client, farmId, live);
       const streams = [...new Set(batch.records.map((r) => r.stream))];
       const ackedThrough = await this.advance(client, edgeId, batch.epoch, streams);
       return { ackedThrough, accepted: newRecords.length - rejections.length, duplicates: batch.records.length - newRecords.length, rejected: rejections.length };
@@ -80,15 +85,17 @@ export class IngestService {
   }
 
   // Returns why the record is unusable, or undefined once it is stored.
-  private async project(client: pg.PoolClient, edgeId: string, farmId: string, record: IngestRecord, readings: Reading[]): Promise<string | undefined> {
+  private async project(client: pg.PoolClient, edgeId: string, farmId: string, record: IngestRecord, readings: Reading[], live: LiveChanges): Promise<string | undefined> {
     if (record.stream === 'critical' || record.stream === 'events') {
       const parsed = EventSchema.safeParse(record.payload);
       if (!parsed.success) return `not an event: ${parsed.error.message}`;
       if (parsed.data.farmId !== farmId) return 'event of another farm';
-      await client.query(
+      const stored = await client.query(
         `INSERT INTO farm_event (farm_id, id, type, ts, body, edge_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (farm_id, id) DO NOTHING`,
         [farmId, parsed.data.id, parsed.data.type, parsed.data.ts, JSON.stringify(record.payload), edgeId],
       );
+      // The farm API's projections (latest output states, alarms, daily records, notifications).
+      if (stored.rowCount === 1) await projectEvent(client, farmId, parsed.data, live);
       return undefined;
     }
     if (record.stream === 'readings') {

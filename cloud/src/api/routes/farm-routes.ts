@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { IdSchema, TimestampMsSchema, TokkatotError, type EventType } from '@tokkatot/shared';
+import { EventCursorSchema, readEvents } from '../queries/events.js';
+import { readHistory } from '../queries/history.js';
+import { loadCoopStates, summarizeCoop } from '../state/coop-state.js';
+import { loadFarmStatuses } from '../state/farm-status.js';
+import { authorizeFarm, farmStatus, parseInput, type FarmApiContext } from './context.js';
+
+const EVENT_TYPES = [
+  'output_changed',
+  'alarm_raised',
+  'alarm_reminded',
+  'alarm_acknowledged',
+  'alarm_cleared',
+  'command_result',
+  'daily_record',
+  'user_action',
+  'config_changed',
+  'sync_conflict_resolved',
+  'telemetry_gap',
+  'node_fault',
+] as const satisfies readonly EventType[];
+
+const HistoryQuerySchema = z
+  .strictObject({
+    sensorId: IdSchema,
+    from: z.coerce.number().pipe(TimestampMsSchema),
+    to: z.coerce.number().pipe(TimestampMsSchema),
+  })
+  .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['to'] })
+  .refine((q) => q.to - q.from <= 10 * 366 * 86_400_000, { message: 'the range may span at most 10 years', path: ['from'] });
+
+const EventsQuerySchema = z.strictObject({
+  before: EventCursorSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  type: z.enum(EVENT_TYPES).optional(),
+});
+
+/** Overview, farm page, coop state, history charts and the event log. */
+export async function registerFarmRoutes(app: FastifyInstance, ctx: FarmApiContext): Promise<void> {
+  app.get('/v1/farms', async (request) => {
+    const { userId } = await ctx.farmAccess.account(request);
+    return ctx.cache.getOrLoad(userId, async () => {
+      const memberships = await ctx.farmAccess.farms(request);
+      const now = ctx.now();
+      const statuses = await loadFarmStatuses(ctx.pool, memberships.map((m) => m.farmId), now);
+      const farms = [];
+      for (const { farmId, role } of memberships) {
+        const status = statuses.get(farmId);
+        if (!status) continue;
+        const coops = await loadCoopStates(ctx.pool, farmId, { now, timeZone: status.timeZone });
+        farms.push({ id: farmId, name: status.name, role, online: status.online, lastSyncAt: status.lastSyncAt, openAlarms: status.openAlarms, coops: coops.map(summarizeCoop) });
+      }
+      return farms;
+    });
+  });
+
+  app.get('/v1/farms/:farmId', async (request) => {
+    const { farmId } = await authorizeFarm(ctx, request, 'viewer');
+    const status = await farmStatus(ctx, farmId);
+    const coops = await loadCoopStates(ctx.pool, farmId, { now: ctx.now(), timeZone: status.timeZone });
+    return { ...status, coops: coops.map(summarizeCoop) };
+  });
+
+  app.get('/v1/farms/:farmId/coops/:coopId', async (request) => {
+    const { farmId } = await authorizeFarm(ctx, request, 'viewer');
+    const { coopId } = parseInput(z.looseObject({ coopId: IdSchema }), request.params, 'path');
+    const status = await farmStatus(ctx, farmId);
+    const [coop] = await loadCoopStates(ctx.pool, farmId, { now: ctx.now(), timeZone: status.timeZone, coopId });
+    if (!coop) throw new TokkatotError('NOT_FOUND', `This farm has no coop "${coopId}".`);
+    return coop;
+  });
+
+  app.get('/v1/farms/:farmId/history', async (request) => {
+    const { farmId } = await authorizeFarm(ctx, request, 'viewer');
+    const query = parseInput(HistoryQuerySchema, request.query, 'query');
+    return readHistory(ctx.pool, farmId, query.sensorId, query.from, query.to);
+  });
+
+  app.get('/v1/farms/:farmId/events', async (request) => {
+    const { farmId } = await authorizeFarm(ctx, request, 'viewer');
+    const query = parseInput(EventsQuerySchema, request.query, 'query');
+    return readEvents(ctx.pool, farmId, query);
+  });
+}
