@@ -15,8 +15,8 @@ describe('CloudCommandExecutor', () => {
   beforeEach(async () => {
     test = await startTestEdge();
     seedCoop(test);
-    const { registry, arbiter, events, clock } = test.edge;
-    executor = new CloudCommandExecutor({ registry, arbiter, events, clock });
+    const { registry, arbiter, events, clock, alarms } = test.edge;
+    executor = new CloudCommandExecutor({ registry, arbiter, events, clock, alarms });
   });
   afterEach(async () => test.close());
 
@@ -77,6 +77,24 @@ describe('CloudCommandExecutor', () => {
     const { registry, arbiter, events, clock, commands } = test.edge;
     expect(new CloudCommandExecutor({ registry, arbiter, events, clock, commands }).restore()).toBe(0);
     expect(manualInput()).toBeUndefined();
+  });
+
+  it('acknowledges a raised alarm as the person who sent the command, through the same path as the LAN app', () => {
+    const alarm = test.edge.alarms.raise({ kind: 'temperature_high', severity: 'critical', coopId: 'coop-1', subjectId: null, message: 'Coop 1 at 35 °C' });
+    const ack = command({ id: 'cmd-ack', type: 'acknowledge_alarm', targetId: alarm.id, durationSeconds: null });
+    expect(executor.execute(ack)).toEqual({ outcome: 'executed', detail: `alarm ${alarm.id} (temperature_high) acknowledged by user-9` });
+    expect(test.edge.alarms.get(alarm.id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'user-9', acknowledgedAt: T0 });
+    const acknowledged = test.edge.events.query({ types: ['alarm_acknowledged'], limit: 10 });
+    expect(acknowledged.map((stored) => stored.event)).toEqual([expect.objectContaining({ alarmId: alarm.id, actorId: 'user-9', coopId: 'coop-1' })]);
+
+    // Already acknowledged, cleared, unknown, or without a target: rejected with the reason, nothing recorded.
+    expect(executor.execute({ ...ack, id: 'cmd-ack-2' })).toEqual({ outcome: 'rejected', detail: `alarm ${alarm.id} is already acknowledged` });
+    const cleared = test.edge.alarms.raise({ kind: 'water_low', severity: 'warning', coopId: 'coop-1', subjectId: null, message: 'Water low' });
+    test.edge.alarms.clear(cleared.id);
+    expect(executor.execute({ ...ack, id: 'cmd-ack-3', targetId: cleared.id })).toEqual({ outcome: 'rejected', detail: `alarm ${cleared.id} is already cleared` });
+    expect(executor.execute({ ...ack, id: 'cmd-ack-4', targetId: 'alarm-404' })).toEqual({ outcome: 'rejected', detail: 'no alarm alarm-404 on this edge' });
+    expect(executor.execute({ ...ack, id: 'cmd-ack-5', targetId: null })).toMatchObject({ outcome: 'rejected' });
+    expect(test.edge.events.query({ types: ['alarm_acknowledged'], limit: 10 })).toHaveLength(1);
   });
 
   it('rejects what it cannot do safely and changes nothing', () => {

@@ -1,8 +1,11 @@
+import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeReadingBatch, type ReadingBatch } from '@tokkatot/sync';
 import { EventExporter, ReadingsExporter } from '../../src/cloud-link/index.js';
 import { SqliteOutbox, SyncStateStore } from '../../src/db/sync/index.js';
-import { T0, seedCoop, startTestEdge, type TestEdge } from '../helpers.js';
+import { registerWebapp } from '../../src/webapp/index.js';
+import { T0, seedCoop, signInAllRoles, startTestEdge, type TestEdge } from '../helpers.js';
+import { RecordingSiren } from '../webapp/support/serve-edge.js';
 
 describe('EventExporter', () => {
   let test: TestEdge;
@@ -66,6 +69,38 @@ describe('EventExporter', () => {
     expect(running.exportPending()).toBe(0);
     expect(queuedEventIds()).toEqual(before);
     running.stop();
+  });
+});
+
+describe('daily_record events', () => {
+  let test: TestEdge;
+  afterEach(async () => test.close());
+
+  it('a saved and a corrected daily checklist each queue a daily_record event with the figures, under the cloud farm id', async () => {
+    test = await startTestEdge();
+    seedCoop(test);
+    const tokens = await signInAllRoles(test);
+    const web = Fastify({ logger: false });
+    await registerWebapp(web, test.edge, { siren: new RecordingSiren() });
+    const outbox = new SqliteOutbox(test.edge.database.db);
+    const exporter = new EventExporter({ database: test.edge.database, events: test.edge.events, bus: test.edge.bus, outbox, state: new SyncStateStore(test.edge.database.db), cloudFarmId: 'cloud-farm', onExported: () => undefined });
+    exporter.start();
+    // T0 is 13:00 on 2026-06-01 on the farm's clock.
+    const save = (body: object) =>
+      web.inject({ method: 'PUT', url: '/api/daily-records/coop-1/2026-06-01', payload: body, headers: { authorization: `Bearer ${tokens.worker}` } });
+    const figures = { mortality: { heat: 2, sick: 1, injured: 0, unknown: 0 }, culls: 1, feedBags: 3.5, waterMeter: 1234.5 };
+    expect((await save(figures)).statusCode).toBe(200);
+    expect((await save({ ...figures, culls: 2, note: 'one more cull' })).statusCode).toBe(200);
+    // Out of bounds: refused by the shared schema before anything is stored or queued.
+    expect((await save({ ...figures, feedBags: 0.3 })).statusCode).toBe(400);
+    await web.close();
+    exporter.exportPending();
+    const queued = outbox.pending(10_000).filter((record) => (record.payload as { type: string }).type === 'daily_record');
+    expect(queued.map((record) => ({ stream: record.stream, payload: record.payload }))).toEqual([
+      { stream: 'events', payload: expect.objectContaining({ farmId: 'cloud-farm', coopId: 'coop-1', date: '2026-06-01', ...figures, note: '', actorId: expect.any(String) }) },
+      { stream: 'events', payload: expect.objectContaining({ farmId: 'cloud-farm', date: '2026-06-01', culls: 2, note: 'one more cull' }) },
+    ]);
+    exporter.stop();
   });
 });
 
