@@ -1,5 +1,5 @@
 import { ApiClient, ApiError } from './api/client.js';
-import type { Alarm, CoopTarget, CoopView, Session } from './api/types.js';
+import type { AlarmView, CoopTarget, CoopView, Session } from './api/types.js';
 import { loadLocale, saveLocale, type Locale } from './i18n/i18n.js';
 import { createStore } from './store.js';
 
@@ -10,7 +10,7 @@ export interface AppState {
   needsOwner: boolean | null;
   timezone: string;
   coops: CoopView[] | null;
-  alarms: Alarm[] | null;
+  alarms: AlarmView[] | null;
   reachable: boolean;
   live: boolean;
   path: string;
@@ -89,7 +89,7 @@ export async function refreshCoops(): Promise<void> {
 }
 
 export async function refreshAlarms(): Promise<void> {
-  const { alarms } = await api.get<{ alarms: Alarm[] }>('/api/alarms?state=raised,acknowledged&limit=100');
+  const { alarms } = await api.get<{ alarms: AlarmView[] }>('/api/alarms?state=raised,acknowledged&limit=100');
   store.set({ alarms });
 }
 

@@ -4,9 +4,43 @@ import type { Alarm, Coop, Node, Output, OutputReasonSource, Role, Sensor } from
 export interface OutputView extends Output {
   active: boolean;
   inactiveReason: string | null;
-  current: { state: 'on' | 'off'; level: number | null; source: OutputReasonSource; reason: string; since: number } | null;
+  current: { state: 'on' | 'off'; level: number | null; source: OutputReasonSource; reason: string; why?: ReasonPart | null; since: number } | null;
   manual: { commandId: string; state: 'on' | 'off'; reason: string; expiresAt: number } | null;
 }
+
+/**
+ * The structured form of a "why" sentence or an alarm message (edge/src/automation/reason-structure.ts):
+ * a code and its figures, for the app to say in the chosen language. Absent or null: show the sentence.
+ */
+export interface ReasonPart {
+  code: string;
+  valueC?: number;
+  limitC?: number;
+  hysteresis?: boolean;
+  percent?: number;
+  cycleSeconds?: number;
+  offPart?: boolean;
+  humidityPercent?: number | null;
+  humidityLimitPercent?: number | null;
+  mode?: string;
+  stops?: 'cooling' | 'heating';
+  seconds?: number;
+  until?: string | null;
+  since?: string | null;
+  next?: string | null;
+  missed?: string;
+  held?: 'on' | 'off';
+  schedule?: string;
+  by?: string | null;
+  sensor?: string;
+  cause?: string;
+  node?: string;
+  output?: string;
+  state?: 'on' | 'off';
+}
+
+/** An alarm as GET /api/alarms answers it: with the message's structured form. */
+export type AlarmView = Alarm & { why?: ReasonPart | null };
 
 export interface SensorView extends Sensor {
   active: boolean;

@@ -3,6 +3,7 @@ import { ApiError } from '../api/client.js';
 import type { ManualResult, OutputView } from '../api/types.js';
 import { html } from '../html.js';
 import { formatTime } from '../i18n/i18n.js';
+import { formatWhy } from '../reason-text.js';
 import type { MessageKey } from '../i18n/en.js';
 import { api, refreshCoops, store } from '../state.js';
 import { useStore } from '../store.js';
@@ -36,6 +37,7 @@ export function OutputControl({ output, canControl }: { output: OutputView; canC
   const [feedback, setFeedback] = useState<Feedback>(null);
   const state = output.current?.state ?? null;
   const headingId = `output-${output.id}`;
+  const why = output.current ? formatWhy(t, locale, output.current.why) : null;
 
   const send = async (target: 'on' | 'off') => {
     setPending(null);
@@ -76,7 +78,7 @@ export function OutputControl({ output, canControl }: { output: OutputView; canC
       </span>
     </div>
     ${output.current
-      ? html`<p class="why"><strong>${t('why')}:</strong> <span class="source">${t(`source_${output.current.source}` as MessageKey)}</span> · <span lang="en">${output.current.reason}</span></p>`
+      ? html`<p class="why"><strong>${t('why')}:</strong> <span class="source">${t(`source_${output.current.source}` as MessageKey)}</span> · ${why === null ? html`<span lang="en">${output.current.reason}</span>` : html`<span data-testid="why">${why}</span>`}</p>`
       : null}
     ${output.manual ? html`<p class="manual-until">${t('manualUntil')} ${formatTime(locale, output.manual.expiresAt, timezone)}</p>` : null}
     ${!output.active

@@ -43,3 +43,8 @@ export function formatTime(locale: Locale, ms: number, timeZone: string): string
   const text = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(ms);
   return locale === 'km' ? toKhmerDigits(text) : text;
 }
+
+/** A message with `{name}` placeholders filled in (values already formatted for the language). */
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Alarm } from '../api/types.js';
+import type { AlarmView } from '../api/types.js';
 import { Icon } from '../components/icons.js';
 import { useT } from '../components/use-t.js';
 import { html } from '../html.js';
 import { formatTime } from '../i18n/i18n.js';
+import { formatWhy } from '../reason-text.js';
 import type { MessageKey } from '../i18n/en.js';
 import { api, refreshAlarms, refreshCoops, store } from '../state.js';
 import { useStore } from '../store.js';
@@ -33,10 +34,11 @@ export function AlarmsScreen() {
   </section>`;
 }
 
-function AlarmItem({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
+function AlarmItem({ alarm, canAct }: { alarm: AlarmView; canAct: boolean }) {
   const { t, locale } = useT();
   const { timezone, coops } = useStore(store);
   const coop = coops?.find((item) => item.id === alarm.coopId);
+  const message = formatWhy(t, locale, alarm.why);
   const acknowledge = async () => {
     await api.post(`/api/alarms/${encodeURIComponent(alarm.id)}/acknowledge`);
     await Promise.all([refreshAlarms(), refreshCoops()]);
@@ -49,7 +51,7 @@ function AlarmItem({ alarm, canAct }: { alarm: Alarm; canAct: boolean }) {
       ${coop ? html`<span>${coop.name}</span>` : null}
       <span class="muted">${formatTime(locale, alarm.raisedAt, timezone)}</span>
     </p>
-    <p class="muted" lang="en">${alarm.message}</p>
+    ${message === null ? html`<p class="muted" lang="en">${alarm.message}</p>` : html`<p class="muted" data-testid="alarm-why">${message}</p>`}
     ${canAct && alarm.state === 'raised'
       ? html`<button type="button" class="main wide" onClick=${() => void acknowledge().catch(() => undefined)}><${Icon} name="check" /> ${t('acknowledge')}</button>`
       : null}

@@ -6,7 +6,10 @@ import { Icon } from '../components/icons.js';
 import { useT } from '../components/use-t.js';
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/en.js';
+import { Fold } from '../components/form-kit.js';
 import { api, refreshCoops } from '../state.js';
+import { CurveEditor } from './curve-editor.js';
+import { StagesForm, VentilationForm } from './stages-editor.js';
 
 const MODES = ['growing', 'pre_heat', 'catching', 'empty'] as const;
 /** A common broiler curve, used when a coop has no earlier flock to copy from. */
@@ -127,9 +130,16 @@ export function ClimateEditor({ coops }: { coops: CoopView[] }) {
       return html`<div class="card" key=${coop.id}>
         <h3>${coop.name}</h3>
         <h4>${t('climateSection')}</h4>
-        ${rule ? html`<${RuleForm} key=${rule.id} rule=${rule} onSaved=${saved} />` : html`<p class="muted">${t('noClimateRule')}</p>`}
+        ${rule
+          ? html`<${RuleForm} key=${rule.id} rule=${rule} onSaved=${saved} />
+              <${Fold} title=${t('stagesSection')} testId=${`fold-stages-${coop.id}`}><${StagesForm} key=${rule.id} rule=${rule} outputs=${coop.outputs} onSaved=${saved} /><//>
+              <${Fold} title=${t('ventilationSection')} testId=${`fold-ventilation-${coop.id}`}><${VentilationForm} key=${rule.id} rule=${rule} outputs=${coop.outputs} onSaved=${saved} /><//>`
+          : html`<p class="muted">${t('noClimateRule')}</p>`}
         <h4>${t('flockSection')}</h4>
         <${FlockForm} key=${coop.id} coop=${coop} flock=${flock} onSaved=${saved} />
+        <${Fold} title=${t('curveSection')} testId=${`fold-curve-${coop.id}`}>
+          ${flock ? html`<${CurveEditor} key=${flock.id} flock=${flock} onSaved=${saved} />` : html`<p class="muted">${t('curveNoFlock')}</p>`}
+        <//>
       </div>`;
     })}
   </div>`;

@@ -5,10 +5,11 @@ import { html } from '../html.js';
 import { refreshCoops, signOut, store } from '../state.js';
 import { useStore } from '../store.js';
 import { CoopsEditor, NodesEditor, UsersEditor } from './manage-parts.js';
+import { AlarmSettingsEditor } from './alarm-settings-editor.js';
 import { ClimateEditor } from './climate-editor.js';
 import { SchedulesEditor } from './schedules-editor.js';
 
-/** Manager screens: coops, boards, people, schedules, temperature bands and flocks. */
+/** Manager screens: coops, boards, people, schedules, temperature bands, stages, curves, flocks and alarm limits. */
 export function ManageScreen() {
   const { t } = useT();
   const { coops, session } = useStore(store);
@@ -25,6 +26,8 @@ export function ManageScreen() {
     ${coops ? html`<${SchedulesEditor} coops=${coops} />` : null}
     <h2>${t('climateSection')} · ${t('flockSection')}</h2>
     ${coops ? html`<${ClimateEditor} coops=${coops} />` : null}
+    <h2>${t('alarmSettingsSection')}</h2>
+    ${coops ? html`<${AlarmSettingsEditor} coops=${coops} />` : null}
     <button type="button" class="secondary wide" onClick=${() => void signOut()}><${Icon} name="logout" /> ${t('signOut')}</button>
   </section>`;
 }
