@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AutomationEngine } from '../../src/automation/automation-engine.js';
 import { systemClock } from '../../src/clock.js';
 import { CloudLink } from '../../src/cloud-link/index.js';
 import { FakeOutputDriver } from '../../src/commands/output-driver.js';
+import { AutomationBridge, createSystemControllerClock, loadAutomationDocuments, saveAutomationDocuments } from '../../src/control/index.js';
+import { SqliteAutomationStore } from '../../src/db/automation/sqlite-automation-store.js';
 import { createEdge } from '../../src/edge.js';
 import { buildApp } from '../../src/http/app.js';
+import { webappOptionsFor } from '../../src/webapp-wiring.js';
+import { makeRule } from '../automation/fixtures.js';
 import { seedCoop, signInAllRoles, tempDir, testConfig, type TestEdge } from '../helpers.js';
 import { startCloudChild, type CloudChild } from './support/cloud-child.js';
 
@@ -14,7 +19,8 @@ async function startLinkedEdge(cloudUrl: string, dir = tempDir()): Promise<TestE
   const driver = new FakeOutputDriver();
   const edge = createEdge({ config: testConfig(dir.dir), clock: systemClock, driver, passwordCost: { memoryCost: 4096, timeCost: 1 } });
   const link = new CloudLink(edge, { url: cloudUrl, readingsIntervalMs: 50, periodicSyncMs: 200, pairingPollMs: 50, configImportMs: 50 });
-  const app = await buildApp(edge, { cloudLink: link });
+  // The LAN web app's routes as on a Pi, for reading the automation documents through the edge API.
+  const app = await buildApp(edge, { cloudLink: link, webapp: webappOptionsFor(edge, () => null) });
   await edge.start();
   link.start();
   return {
@@ -169,6 +175,91 @@ describe('CloudLink against the real cloud', () => {
       },
       { timeout: 10_000, interval: 100 },
     );
+  });
+
+  it('applies a climate rule whose band was changed in the cloud to the automation, which then runs the new band', async () => {
+    const { edge } = test;
+    const meta = edge.repositories.meta;
+    // The controller's automation over this edge, without devices (main.ts starts it the same way).
+    const bridge = new AutomationBridge({ edge, documents: () => loadAutomationDocuments(meta) });
+    const engine = new AutomationEngine(bridge.buildConfig(), createSystemControllerClock(), new SqliteAutomationStore(edge.database.db), { set: () => undefined }, bridge.listeners);
+    engine.start();
+    bridge.start(engine);
+    try {
+      // An installer's rule on the edge: band 28–32 °C, fan 1 as the first stage.
+      edge.database.transaction(() => {
+        const rule = makeRule({ farmId: edge.registry.farm().id, heaterStages: [], fanStages: [{ outputId: 'fan-1', onAboveC: 0 }], minOnSeconds: 0, minOffSeconds: 0, hlc: edge.hlc.tick(), updatedAt: Date.now() });
+        saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), climateRules: [rule] });
+        edge.events.append({ type: 'config_changed', coopId: 'coop-1', actorId: null, summary: 'installed climate rule "cooling"', detail: { kind: 'climate_rule', ruleId: rule.id } });
+      });
+      const cloudRule = async () =>
+        (await cloud.pool.query<{ body: Record<string, unknown> }>("SELECT body FROM sync_doc WHERE farm_id = $1 AND collection = 'rules' AND id = 'rule-1'", [FARM])).rows[0]?.body;
+      await vi.waitFor(async () => expect(await cloudRule()).toMatchObject({ farmId: FARM, bandLowC: 28, bandHighC: 32 }), { timeout: 10_000, interval: 100 });
+
+      const feel = (celsius: number) => {
+        engine.reportNodeSeen('node-1', Date.now());
+        engine.ingestReading({ sensorId: 'temp-1', ts: Date.now(), status: 'ok', value: celsius });
+      };
+      feel(30);
+      await vi.waitFor(() => expect(engine.explain('fan-1')).toMatchObject({ state: 'off', source: 'climate' }), { timeout: 5_000, interval: 50 });
+
+      // The owner lowers the band in the dashboard: a push to the cloud, as RxDB does it.
+      const current = (await cloudRule())!;
+      const wall = Date.now() + 1000;
+      const edited = { ...current, bandLowC: 24, bandHighC: 27, hlc: `${String(wall).padStart(15, '0')}:00000:web-owner`, updatedAt: wall, _deleted: false };
+      const pushed = await fetch(`${cloud.url}/v1/sync/rules/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` },
+        body: JSON.stringify([{ newDocumentState: edited, assumedMasterState: { ...current, _deleted: false } }]),
+      });
+      expect(pushed.status).toBe(200);
+      expect(await pushed.json()).toEqual([]);
+
+      // The edge pulls it, applies it through the automation's checks, and the engine rebuilds with it.
+      await vi.waitFor(
+        async () => {
+          const climate = await test.app.inject({ method: 'GET', url: '/api/climate', headers: { authorization: `Bearer ${tokens.viewer}` } });
+          expect(climate.json<{ climateRules: unknown[] }>().climateRules).toEqual([expect.objectContaining({ id: 'rule-1', bandLowC: 24, bandHighC: 27, hlc: edited.hlc })]);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      const audit = edge.events.query({ types: ['config_changed'], coopId: 'coop-1', limit: 1 })[0];
+      expect(audit?.event).toMatchObject({ actorId: null, summary: 'changed climate rule "cooling" from the cloud' });
+      feel(30);
+      await vi.waitFor(() => expect(engine.explain('fan-1')).toMatchObject({ state: 'on', source: 'climate' }), { timeout: 5_000, interval: 50 });
+      expect(engine.explain('fan-1')?.reason).toContain('27');
+
+      // Both sides hold the same rule; nothing is pushed back.
+      await test.link.client()!.syncNow();
+      expect(await cloudRule()).toEqual(expect.objectContaining({ bandLowC: 24, bandHighC: 27, hlc: edited.hlc }));
+      expect(test.link.status()).toMatchObject({ unpushedDocs: 0 });
+    } finally {
+      bridge.stop();
+      engine.stop();
+    }
+  }, 30_000);
+
+  it('acknowledges an alarm on a command from the cloud, once, as the person who sent it', async () => {
+    const alarm = test.edge.alarms.raise({ kind: 'temperature_high', severity: 'critical', coopId: 'coop-1', subjectId: null, message: 'Coop 1 at 35 °C' });
+    const response = await fetch(`${cloud.url}/v1/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` },
+      body: JSON.stringify({ type: 'acknowledge_alarm', targetId: alarm.id, ttlSeconds: 120 }),
+    });
+    expect(response.status).toBe(201);
+    const command = (await response.json()) as { id: string; issuedBy: string };
+    await vi.waitFor(() => expect(test.edge.alarms.get(alarm.id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: command.issuedBy }), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(
+      async () =>
+        expect(await cloudCount("SELECT count(*) AS n FROM farm_event WHERE farm_id = $1 AND type = 'command_result' AND body->>'commandId' = $2 AND body->>'outcome' = 'executed'", [FARM, command.id])).toBe(1),
+      { timeout: 10_000, interval: 100 },
+    );
+    // Pulled again on the next passes, decided once: one acknowledgement, one result.
+    await test.link.client()!.syncNow();
+    await test.link.client()!.syncNow();
+    const acknowledged = test.edge.events.query({ types: ['alarm_acknowledged'], limit: 100 }).filter((stored) => (stored.event as { alarmId: string }).alarmId === alarm.id);
+    expect(acknowledged.map((stored) => stored.event.actorId)).toEqual([command.issuedBy]);
+    expect(await cloudCount("SELECT count(*) AS n FROM farm_event WHERE farm_id = $1 AND type = 'command_result' AND body->>'commandId' = $2", [FARM, command.id])).toBe(1);
   });
 
   it('runs a cloud command once through the arbiter as a manual override, and never one that expired', async () => {
