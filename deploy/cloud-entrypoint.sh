@@ -1,7 +1,8 @@
 #!/bin/sh
 # Entry point of the cloud image: the API server, a scheduled job, or the database backup.
 #   serve            the API (infra/k8s/api-server.yaml, docker-compose.yml)
-#   job NAME         one run of cloud/src/jobs/NAME.ts (the CronJobs)
+#   job NAME         one run of a job (cloud/src/jobs/run-job.ts: archive-data, execute-schedules;
+#                    the CronJobs); it prints one JSON line of counts
 #   backup           scripts/backup/pg-backup.sh (the postgres-backup CronJob)
 set -eu
 cd /app/cloud
@@ -10,7 +11,7 @@ case "${1:-serve}" in
   job)
     name=${2:?job needs a name}
     case $name in *[!a-z0-9-]*) echo "bad job name: $name" >&2; exit 2 ;; esac
-    exec node --import tsx "src/jobs/$name.ts" ;;
+    exec node --import tsx src/jobs/run-job.ts "$name" ;;
   backup) exec /app/scripts/backup/pg-backup.sh ;;
   *) echo "unknown command: $1 (serve | job NAME | backup)" >&2; exit 2 ;;
 esac

@@ -1,40 +1,102 @@
+import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { buildApp } from './http/app.js';
 import { migrate } from './db/migrate.js';
+import type { ChangeNotifier } from './db/change-notifier.js';
+import { openEmbeddedDatabase } from './db/embedded/embedded-database.js';
+import { ConfigError, loadConfig, type CloudConfig } from './ops/config.js';
+import { handleShutdownSignals, waitUntil } from './ops/graceful-shutdown.js';
+import { loadOrCreateJwtSecret } from './ops/jwt-secret.js';
+import { CloudMetrics, type CacheStats } from './ops/metrics.js';
+import { MetricsServer } from './ops/metrics-server.js';
+import { startEmbeddedMaintenance } from './jobs/embedded-maintenance.js';
 import { InfluxReadingSink } from './telemetry/influx-reading-sink.js';
 import { MemoryReadingSink, type ReadingSink } from './telemetry/reading-sink.js';
 
-/** Composition root: reads the environment, migrates, listens. Nothing else lives here. */
+// Kubernetes waits 30 s after SIGTERM before SIGKILL; finish (or give up) before that.
+const SHUTDOWN_TIMEOUT_MS = 25_000;
+// In-flight requests get this long to finish once the listener stops accepting.
+const DRAIN_MS = 10_000;
+
+/** The database: Postgres when DATABASE_URL is set, otherwise the embedded PGlite in DATA_DIR. */
+async function openDatabase(config: CloudConfig): Promise<{ pool: pg.Pool; notifier?: ChangeNotifier; close: () => Promise<void>; embedded: boolean }> {
+  if (config.DATABASE_URL) {
+    const ssl = config.DATABASE_SSL_MODE === 'disable' ? undefined : { rejectUnauthorized: config.DATABASE_SSL_MODE === 'verify-full' };
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, ...(ssl ? { ssl } : {}) });
+    // An idle client dropped by Postgres (restart, failover) must not crash the process; the pool reconnects.
+    pool.on('error', (error) => process.stderr.write(`postgres idle client error: ${error.message}\n`));
+    return { pool, close: () => pool.end(), embedded: false };
+  }
+  const embedded = await openEmbeddedDatabase(path.join(config.DATA_DIR, 'postgres'));
+  return { pool: embedded.pool, notifier: embedded.notifier, close: embedded.close, embedded: true };
+}
+
+/** Composition root: configuration, dependencies, listen, and the graceful stop. */
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL;
-  const jwtSecret = process.env.JWT_SECRET;
-  if (!databaseUrl || !jwtSecret) throw new Error('DATABASE_URL and JWT_SECRET must be set');
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(process.env.PG_POOL_SIZE ?? 10) });
-  // An idle client dropped by Postgres (restart, failover) must not crash the process; the pool reconnects.
-  pool.on('error', (error) => process.stderr.write(`postgres idle client error: ${error.message}\n`));
-  await migrate(pool);
-  const readings: ReadingSink = process.env.INFLUX_URL
-    ? new InfluxReadingSink({
-        url: process.env.INFLUX_URL,
-        token: process.env.INFLUX_TOKEN ?? '',
-        org: process.env.INFLUX_ORG ?? 'tokkatot',
-        bucket: process.env.INFLUX_BUCKET ?? 'telemetry',
-      })
+  const config = loadConfig(process.env);
+  const database = await openDatabase(config);
+  await migrate(database.pool);
+  const jwtSecret = config.JWT_SECRET ?? (await loadOrCreateJwtSecret(config.DATA_DIR));
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, connectTimeout: 5_000 }) : undefined;
+  // ioredis reconnects by itself; an unhandled 'error' event would end the process instead.
+  redis?.on('error', (error: Error) => process.stderr.write(`redis error: ${error.message}\n`));
+  const readings: ReadingSink = config.INFLUXDB_URL
+    ? new InfluxReadingSink({ url: config.INFLUXDB_URL, token: config.INFLUXDB_TOKEN, org: config.INFLUXDB_ORG, bucket: config.INFLUXDB_BUCKET })
     : new MemoryReadingSink();
-  const app = await buildApp({ pool, jwtSecret, readings, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-  const address = await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8080) });
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const metrics = new CloudMetrics({
+    pool: database.pool,
+    cacheStats: () => (app?.services as { cacheStats?: CacheStats } | undefined)?.cacheStats,
+    now: Date.now,
+  });
+  metrics.collectProcessMetrics();
+  const ownMetricsPort = config.METRICS_PORT !== undefined && config.METRICS_PORT !== config.PORT;
+  app = await buildApp({
+    pool: database.pool,
+    notifier: database.notifier,
+    redis,
+    jwtSecret,
+    readings,
+    logger: { level: config.LOG_LEVEL },
+    operations: { metrics, serveMetrics: !ownMetricsPort },
+  });
+  const metricsServer = ownMetricsPort ? new MetricsServer(metrics) : undefined;
+  const maintenance = database.embedded ? startEmbeddedMaintenance({ pool: database.pool, store: app.services.store, log: app.log }) : undefined;
+
+  const running = app;
+  handleShutdownSignals({
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    log: (message) => running.log.info(message),
+    exit: (code) => process.exit(code),
+    stop: async () => {
+      running.operations.draining = true;
+      // Stop accepting connections; requests already received finish (bounded), then close the rest.
+      running.server.close();
+      running.server.closeIdleConnections();
+      await waitUntil(() => running.operations.busyRequests() === 0, DRAIN_MS);
+      // Ends live streams (clients reconnect elsewhere and RESYNC) and the last keep-alive sockets.
+      await running.close();
+      maintenance?.stop();
+      await metricsServer?.stop();
+      // Raw readings still buffered go out before the process ends.
+      await readings.close();
+      await maintenance?.idle();
+      await database.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  });
+
+  const address = await app.listen({ host: config.HOST, port: config.PORT });
+  if (metricsServer) app.log.info(`metrics on ${await metricsServer.start(config.HOST, config.METRICS_PORT!)}/metrics`);
+  if (database.embedded) app.log.info(`embedded database in ${path.join(config.DATA_DIR, 'postgres')} (set DATABASE_URL to use PostgreSQL)`);
   // The line tests and scripts read to find the port.
   process.stdout.write(`cloud listening on ${address}\n`);
-  const shutdown = async () => {
-    await app.close();
-    await readings.close();
-    await pool.end();
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  // A bad environment is the operator's to fix: say which variable, without a stack trace.
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

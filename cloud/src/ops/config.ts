@@ -16,6 +16,8 @@ export const CloudEnvSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** Connections per process when DATABASE_URL is set. */
   DATABASE_POOL_SIZE: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(10),
+  /** TLS to Postgres: `require` encrypts (libpq's meaning), `verify-full` also checks the certificate. */
+  DATABASE_SSL_MODE: z.enum(['disable', 'require', 'verify-full'], { message: 'must be disable, require or verify-full' }).default('disable'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   INFLUXDB_URL: url(['http:', 'https:']).optional(),
   INFLUXDB_TOKEN: z.string().default(''),
