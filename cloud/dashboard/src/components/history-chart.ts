@@ -31,9 +31,10 @@ export function HistoryChart({ farmId, sensor, timeZone }: { farmId: string; sen
     const name = `history.${farmId}.${sensor.id}.${range}`;
     void (async () => {
       const to = Date.now();
+      const from = to - RANGES[range];
       let history: HistoryAnswer | null = null;
       try {
-        const query = new URLSearchParams({ sensorId: sensor.id, from: String(to - RANGES[range]), to: String(to) });
+        const query = new URLSearchParams({ sensorId: sensor.id, from: String(from), to: String(to) });
         history = await api.get<HistoryAnswer>(`/v1/farms/${encodeURIComponent(farmId)}/history?${query}`);
         const user = currentUser();
         if (user) writeSnapshot(user.id, name, history);
@@ -53,9 +54,10 @@ export function HistoryChart({ farmId, sensor, timeZone }: { farmId: string; sen
           width: box.current.clientWidth || 320,
           height: 200,
           legend: { show: false },
-          scales: { x: { time: true } },
+          // The whole period, even when the farm sent data for part of it only.
+          scales: { x: { time: true, range: [from / 1000, to / 1000] } },
           axes: [
-            { stroke: '#333', values: (_u, ticks) => ticks.map((tick) => formatWhen(locale, tick * 1000, timeZone, tick * 1000)) },
+            { stroke: '#333', values: (_u, ticks) => ticks.map((tick) => formatWhen(locale, tick * 1000, timeZone, RANGES[range] <= RANGES['24h'] ? tick * 1000 : 0)) },
             { stroke: '#333', values: (_u, ticks) => ticks.map((tick) => `${formatNumber(locale, tick)}°`) },
           ],
           series: [

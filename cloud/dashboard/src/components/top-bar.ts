@@ -18,7 +18,7 @@ export function TopBar() {
         <${Icon} name="globe" /> ${t('language')}
       </button>
       ${session
-        ? html`<button type="button" class="lang" onClick=${() => void signOut().then(() => navigate('/'))}><${Icon} name="logout" /> ${t('signOut')}</button>`
+        ? html`<button type="button" class="lang" aria-label=${t('signOut')} title=${t('signOut')} onClick=${() => void signOut().then(() => navigate('/'))}><${Icon} name="logout" /><span class="wide-only">${t('signOut')}</span></button>`
         : null}
     </header>
     ${reachable

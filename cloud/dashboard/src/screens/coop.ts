@@ -16,6 +16,10 @@ import { atLeast } from '../roles.js';
 import { AlarmItem } from './farm-alarms.js';
 import { link } from './link.js';
 
+/** The wire's unit names as people write them. */
+const UNITS: Record<string, string> = { degC: '°C', C: '°C', celsius: '°C', percentRH: '%', percent: '%', ppm: 'ppm', W: 'W' };
+const unitSymbol = (unit: string) => UNITS[unit] ?? unit;
+
 /** One coop: live values, equipment, history chart, its temperature bands and open alarms. */
 export function CoopScreen({ farmId, coopId }: { farmId: string; coopId: string }) {
   const { t, locale } = useT();
@@ -38,13 +42,15 @@ export function CoopScreen({ farmId, coopId }: { farmId: string; coopId: string 
   return html`${back}
     <h2 class="coop-title" data-testid="coop-name">${coop.name}</h2>
     <${LastSynced} at=${snapshot.savedAt} timeZone=${timeZone} />
+    <div class="coop-top">
     <section class="card">
       <div class="big-temp"><${Celsius} value=${coop.temperatureC} testId="coop-temperature" /> <${CoopStatusBadge} status=${coop.status} /></div>
-      <p>${t('humidity')}: ${coop.humidityPercent === null ? '—' : `${formatNumber(locale, coop.humidityPercent)} %`}</p>
+      <p>${`${t('humidity')}: ${coop.humidityPercent === null ? '—' : `${formatNumber(locale, coop.humidityPercent)} %`}`}</p>
       <p><${Band} low=${coop.targetLowC} high=${coop.targetHighC} /></p>
       ${coop.updatedAt ? html`<p class="muted small">${t('updated')}: ${formatWhen(locale, coop.updatedAt, timeZone)}</p>` : null}
     </section>
     ${temperatureSensor ? html`<${HistoryChart} farmId=${farmId} sensor=${temperatureSensor} timeZone=${timeZone} />` : null}
+    </div>
     ${coop.alarms.length > 0
       ? html`<h3 class="section">${t('openAlarms')}</h3><ul class="alarm-list">${coop.alarms.map((alarm) => html`<${AlarmItem} key=${alarm.alarmId} farmId=${farmId} alarm=${alarm} coopName=${coop.name} />`)}</ul>`
       : null}
@@ -53,7 +59,7 @@ export function CoopScreen({ farmId, coopId }: { farmId: string; coopId: string 
       ${coop.sensors.map(
         (sensor) => html`<li class="card sensor" key=${sensor.id} data-testid="sensor">
           <span class="muted">${t(keyOr('kind_', sensor.kind, 'kind_other'))} · ${sensor.name}</span>
-          <span class="value big" data-testid="sensor-value">${sensor.value === null ? '—' : `${formatNumber(locale, sensor.value, 1)} ${sensor.unit === 'C' || sensor.unit === 'celsius' ? '°C' : sensor.unit}`}</span>
+          <span class="value big" data-testid="sensor-value">${sensor.value === null ? '—' : `${formatNumber(locale, sensor.value, 1)} ${unitSymbol(sensor.unit)}`}</span>
           ${sensor.ts ? html`<span class="muted small">${formatWhen(locale, sensor.ts, timeZone)}</span>` : null}
         </li>`,
       )}

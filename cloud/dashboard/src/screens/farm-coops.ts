@@ -31,15 +31,13 @@ export function FarmCoops({ farmId }: { farmId: string }) {
           <a class="card-link" href=${`/farms/${encodeURIComponent(farmId)}/coops/${encodeURIComponent(coop.id)}`} onClick=${link(navigate)}>
             <h3 class="row-title"><span>${coop.name}</span><${Icon} name="chevron" /></h3>
             <div class="big-temp"><${Celsius} value=${coop.temperatureC} /> <${CoopStatusBadge} status=${coop.status} /></div>
-            <p class="muted">
-              ${t('humidity')}: ${coop.humidityPercent === null ? '—' : `${formatNumber(locale, coop.humidityPercent)} %`} ·
-              <${Band} low=${coop.targetLowC} high=${coop.targetHighC} />
-            </p>
+            <p class="muted">${`${t('humidity')}: ${coop.humidityPercent === null ? '—' : `${formatNumber(locale, coop.humidityPercent)} %`}`}</p>
+            <p class="muted"><${Band} low=${coop.targetLowC} high=${coop.targetHighC} /></p>
             <p class=${coop.openAlarms > 0 ? 'alarm-line has-alarms' : 'alarm-line'}>
               <${Icon} name=${coop.openAlarms > 0 ? 'alarm' : 'check'} size=${20} />
-              ${coop.openAlarms > 0 ? `${t('openAlarms')}: ${formatNumber(locale, coop.openAlarms)}` : t('noOpenAlarms')}
-              · ${t('running')}: ${formatNumber(locale, coop.outputsOn)}
+              <span>${coop.openAlarms > 0 ? `${t('openAlarms')}: ${formatNumber(locale, coop.openAlarms)}` : t('noOpenAlarms')}</span>
             </p>
+            <p class="muted">${`${t('running')}: ${formatNumber(locale, coop.outputsOn)}`}</p>
           </a>
         </li>`,
       )}

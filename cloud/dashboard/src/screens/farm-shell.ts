@@ -64,11 +64,10 @@ export function FarmShell({ farmId, tab, children }: { farmId: string; tab: Farm
       <p class="muted small">${t('farmLastSync')}: ${lastSyncAt ? formatWhen(locale, lastSyncAt, farm?.data.timeZone) : t('never')}</p>
       <${LastSynced} at=${farm?.savedAt} timeZone=${farm?.data.timeZone} />
       ${copy.farmId === farmId
-        ? html`<p class="muted small" data-testid="offline-copy">
+        ? html`<p class="muted small synced" data-testid="offline-copy">
             <${Icon} name=${copy.status === 'failed' ? 'warning' : 'cloud'} size=${18} />
-            ${t(copy.status === 'failed' ? 'offlineCopyFailed' : copy.syncedAt ? 'offlineCopyReady' : 'offlineCopyWaiting')}${copy.syncedAt
-              ? html` · ${t('lastSynced')}: <time data-testid="offline-copy-synced">${formatWhen(locale, copy.syncedAt, farm?.data.timeZone)}</time>`
-              : null}
+            <span>${t(copy.status === 'failed' ? 'offlineCopyFailed' : copy.syncedAt ? 'offlineCopyReady' : 'offlineCopyWaiting')}</span>
+            ${copy.syncedAt ? html`<time data-testid="offline-copy-synced">(${formatWhen(locale, copy.syncedAt, farm?.data.timeZone)})</time>` : null}
           </p>`
         : null}
     </section>

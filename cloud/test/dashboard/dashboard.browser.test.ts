@@ -1,0 +1,225 @@
+/**
+ * The owners' dashboard in Chromium against the real cloud app (Postgres, accounts, farm API,
+ * sync endpoints), with data that arrived the way an edge sends it: configuration through the
+ * sync push, readings and alarms through the ingest endpoint.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMember, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
+import { buildTestApp, createFarm } from '../support/cloud-fixture.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { DESKTOP, launchChromium, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
+import { ARTIFACTS, buildDashboardInto } from './support/build-dashboard.js';
+import { foreignStrings, loadCatalogues } from './support/catalogues.js';
+import { configureFarm, EdgeOutbox, pullDocs, type EdgeLink } from './support/seed-farms.js';
+
+const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
+const khmer = (text: string) => text.replace(/[0-9]/g, (digit) => KHMER_DIGITS[Number(digit)]!);
+const KHMER_SCRIPT = /[\u1780-\u17FF]/;
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let built: ReturnType<typeof buildDashboardInto>;
+let app: FastifyInstance;
+let baseUrl: string;
+let browser: Browser;
+let owner: TestAccount;
+let farmA: EdgeLink;
+let farmB: EdgeLink;
+let outboxA: EdgeOutbox;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  db = await createTestDatabase();
+  built = buildDashboardInto();
+  app = await buildTestApp(db.pool, { dashboard: { root: built.root } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const a = await createFarm(app, db.pool, 'farm-a');
+  const b = await createFarm(app, db.pool, 'farm-b');
+  farmA = { baseUrl, farmId: a.farmId, edgeToken: a.edgeToken };
+  farmB = { baseUrl, farmId: b.farmId, edgeToken: b.edgeToken };
+  owner = await createMember(app, db.pool, 'farm-a', 'owner', { name: 'Sokha' });
+  await db.pool.query("INSERT INTO membership (farm_id, user_id, role) VALUES ('farm-b', $1, 'owner')", [owner.userId]);
+  await configureFarm(farmA, { coop1: 'Coop A1', coop2: 'Coop A2' });
+  await configureFarm(farmB, { coop1: 'Coop B1', coop2: 'Coop B2' });
+  outboxA = new EdgeOutbox(farmA);
+  const now = Date.now();
+  await outboxA.readings('temp-1', [29.6, 30.4, 31.8].map((value, i) => ({ ts: now - (3 - i) * 60_000, value })));
+  await outboxA.readings('hum-1', [{ ts: now - 60_000, value: 71 }]);
+  await outboxA.event({ type: 'alarm_raised', ts: now - 30_000, coopId: 'coop-1', alarmId: 'alarm-hot', kind: 'temperature_high', severity: 'critical', message: 'Coop A1 at 31.8 °C' });
+  await new EdgeOutbox(farmB).readings('temp-1', [{ ts: now - 60_000, value: 27.5 }]);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.drop();
+  built?.remove();
+});
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(baseUrl);
+  await page.fill('#login', owner.email);
+  await page.fill('#password', TEST_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=farm-card]');
+}
+
+async function openCoop(page: Page, farmName: string, coopName: string): Promise<void> {
+  await page.click(`[data-testid=farm-card]:has-text("${farmName}") a`);
+  await page.click(`[data-testid=coop-card]:has-text("${coopName}") a`);
+  await page.waitForSelector('[data-testid=coop-temperature]');
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+describe('owners dashboard on a phone', () => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ({ context, page } = await newPage(browser, PHONE));
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('builds within the first-screen budget', () => {
+    expect(built.report).toMatch(/first-screen JavaScript: [\d.]+ KB gzip of 250\.0 KB budget — within budget/);
+  });
+
+  it('signs in and lists both farms with their state, last sync and open alarms', async () => {
+    await signIn(page);
+    const cards = page.locator('[data-testid=farm-card]');
+    await expect.poll(() => cards.count()).toBe(2);
+    const a = cards.filter({ hasText: 'Farm farm-a' });
+    await expect.poll(() => a.locator('[data-testid=farm-alarms]').textContent()).toContain(khmer('1'));
+    expect(await a.textContent()).toContain('កំពុងភ្ជាប់');
+    await shot(page, 'phone-farms-km');
+  });
+
+  it('opens a coop and shows a new reading as soon as it is ingested', async () => {
+    await openCoop(page, 'Farm farm-a', 'Coop A1');
+    await expect.poll(() => page.textContent('[data-testid=coop-temperature]')).toContain(khmer('31.8'));
+    await page.waitForSelector('text=ផ្ទាល់');
+    await outboxA.readings('temp-1', [{ ts: Date.now(), value: 33.4 }]);
+    await expect.poll(() => page.textContent('[data-testid=coop-temperature]'), { timeout: 10_000 }).toContain(khmer('33.4'));
+    await shot(page, 'phone-coop-km');
+  });
+
+  it('edits a threshold and the rule document the edge pulls changes', async () => {
+    const before = (await pullDocs(farmA, 'rules')).find((rule) => rule.id === 'rule-1')!;
+    await page.fill('[data-testid=band-low]', '24');
+    await page.fill('[data-testid=band-high]', '29.5');
+    await page.click('[data-testid=save-rule]');
+    await expect.poll(() => page.getAttribute('[data-testid=rule-feedback]', 'class')).toContain('ok');
+    const after = (await pullDocs(farmA, 'rules')).find((rule) => rule.id === 'rule-1')!;
+    expect(after).toMatchObject({ bandLowC: 24, bandHighC: 29.5, hysteresisC: 0.5, fanStages: before.fanStages });
+    expect(after.hlc).not.toBe(before.hlc);
+  });
+
+  it('keeps the farm configuration in RxDB and shows the schedules from it', async () => {
+    await page.click('nav.tabs a[href$="/schedules"]');
+    await page.waitForSelector('[data-testid=schedule]:has-text("S1")');
+    await page.waitForSelector('[data-testid=schedules-synced]');
+    // The edited rule came back through the replication too.
+    const stored = await page.evaluate(`(async () => {
+      const names = await indexedDB.databases();
+      return names.map((entry) => entry.name).filter((name) => name.startsWith('rxdb-dexie-tokkatot_'));
+    })()`);
+    expect(stored).toEqual(expect.arrayContaining([expect.stringMatching(/--rules$/), expect.stringMatching(/--schedules$/)]));
+  });
+
+  it('still shows the last data with its sync time after going offline and reloading', async () => {
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 15_000 });
+    await page.click('nav.tabs a[href="/farms/farm-a"]');
+    await page.click('[data-testid=coop-card]:has-text("Coop A1") a');
+    await expect.poll(() => page.textContent('[data-testid=coop-temperature]')).toContain(khmer('33.4'));
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('[data-testid=offline-banner]', { timeout: 15_000 });
+      expect(await page.textContent('[data-testid=coop-name]')).toBe('Coop A1');
+      expect(await page.textContent('[data-testid=coop-temperature]')).toContain(khmer('33.4'));
+      const synced = await page.textContent('[data-testid=last-synced]');
+      expect(synced).toContain('ធ្វើសមកាលកម្មចុងក្រោយ');
+      expect(synced).toMatch(/[០-៩]{2}:[០-៩]{2}/);
+      await shot(page, 'phone-offline-coop-km');
+      await page.click('nav.tabs a[href$="/schedules"]');
+      await page.waitForSelector('[data-testid=schedule]:has-text("S1")', { timeout: 15_000 });
+      expect(await page.inputValue('[data-testid=schedule] input[type=time]')).toBe('06:00');
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+});
+
+describe('languages and accessibility', () => {
+  it('switches every visible string with the toggle and remembers the choice', async () => {
+    const { km, en } = await loadCatalogues();
+    const { context, page } = await newPage(browser, PHONE);
+    try {
+      await signIn(page);
+      await openCoop(page, 'Farm farm-a', 'Coop A1');
+      await page.waitForSelector('[data-testid=chart] canvas');
+      const englishInKhmer = foreignStrings(km, en);
+      expect((await visibleTexts(page)).filter((text) => englishInKhmer.has(text))).toEqual([]);
+      await page.click('[data-testid=language]');
+      await page.waitForSelector('html[lang=en]');
+      const texts = await visibleTexts(page);
+      // Only the toggle names the other language in its own script.
+      expect(texts.filter((text) => KHMER_SCRIPT.test(text) && text !== en.language)).toEqual([]);
+      const khmerInEnglish = foreignStrings(en, km);
+      expect(texts.filter((text) => khmerInEnglish.has(text))).toEqual([]);
+      expect(texts).toContain('Temperature band');
+      await shot(page, 'phone-coop-en');
+      await page.reload();
+      await page.waitForSelector('[data-testid=coop-temperature]');
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      expect(await page.textContent('[data-testid=coop-temperature]')).toContain('33.4');
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const [label, size] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    it(`has no serious or critical axe findings on any screen (${label})`, async () => {
+      const { context, page } = await newPage(browser, size);
+      try {
+        await signIn(page);
+        const findings: string[] = [];
+        const check = async (name: string) => {
+          findings.push(...(await seriousViolations(page)).map((line) => `${name}: ${line}`));
+          if (size === PHONE) findings.push(...(await smallTouchTargets(page)).map((line) => `${name}: touch target under 48 px: ${line}`));
+        };
+        await check('farms');
+        await openCoop(page, 'Farm farm-a', 'Coop A1');
+        await page.waitForSelector('[data-testid=chart] canvas');
+        await check('coop');
+        if (size === DESKTOP) await shot(page, 'desktop-coop-km');
+        for (const tab of ['alarms', 'schedules', 'members']) {
+          await page.click(`nav.tabs a[href$="/${tab}"]`);
+          await page.waitForSelector(tab === 'alarms' ? '[data-testid=alarm]' : tab === 'schedules' ? '[data-testid=schedule]' : '[data-testid=members]');
+          await check(tab);
+          if (tab === 'alarms') await shot(page, `${label}-alarms-km`);
+        }
+        await page.click('[data-testid=language]');
+        await page.click('nav.tabs a[href="/farms/farm-a"]');
+        await page.waitForSelector('[data-testid=coop-card]');
+        await check('farm (English)');
+        await shot(page, `${label}-farm-en`);
+        expect(findings).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
