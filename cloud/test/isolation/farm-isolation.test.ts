@@ -110,7 +110,7 @@ describe('farm isolation on every farm route', () => {
   it('refuses requests without a token or with an edge credential on every farm route', async () => {
     const open: string[] = [];
     for (const route of farmRoutes()) {
-      for (const headers of [{}, { authorization: `Bearer ${edgeA.edgeToken}` }]) {
+      for (const headers of [{}, { authorization: `Bearer ${edgeA.edgeToken}` }] as Array<Record<string, string>>) {
         const { status } = await hit(route.method, fill(route.url, 'farm-a'), headers);
         if (status !== 401) open.push(`${route.method} ${route.url} → ${status}`);
       }
