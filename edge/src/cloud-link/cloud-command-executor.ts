@@ -14,15 +14,18 @@ export interface CloudCommandResult {
 }
 
 /**
- * Runs cloud commands through the one arbitration point: an on/off command becomes the output's
- * "manual" input until the command's end (fail-safe and interlocks still win), `output_auto`
- * clears it. Synchronous: the sync client calls it inside the command ledger's transaction, so
- * the audit event and "command decided" commit together; the arbiter drives the output right
- * after. "On until T", never "toggle": running the same command twice sets the same input.
+ * Runs cloud commands. `acknowledge_alarm` acknowledges the target alarm as the command's
+ * issuer, through AlarmService like the LAN app. Output commands go through the one arbitration
+ * point: an on/off command becomes the output's "manual" input until the command's end
+ * (fail-safe and interlocks still win), `output_auto` clears it. Synchronous: the sync client
+ * calls it inside the command ledger's transaction, so the audit event and "command decided"
+ * commit together; the arbiter drives the output right after. "On until T", never "toggle":
+ * running the same command twice sets the same input.
  *
  * The override lasts `durationSeconds` when the command gives one, else as long as the command's
- * own window (`expiresAt - notBefore`): the command's expiry is the override's expiry. Local CommandService records are not used: they need a local user,
- * and the person who issued a cloud command exists only in the cloud.
+ * own window (`expiresAt - notBefore`): the command's expiry is the override's expiry. Local
+ * CommandService records are not used: they need a local user, and the person who issued a cloud
+ * command exists only in the cloud.
  */
 export class CloudCommandExecutor {
   constructor(

@@ -12,8 +12,9 @@ import type { RegistryService } from '../registry/registry-service.js';
  * (node "edge-…", so the edge owns the safety-critical fields). A sweep compares everything, so
  * it is idempotent and nothing is missed across a crash; the registry is small (tens of rows).
  *
- * Not done here yet: registry deletions (no tombstone is written) and applying documents that
- * arrive from the cloud to the registry.
+ * The registry has no deletions, so no tombstone is ever needed here. Documents arriving from the
+ * cloud are applied by ConfigImporter; climate rules, schedules and flocks replicate through
+ * AutomationSync.
  */
 export class ConfigExporter {
   private unsubscribe: (() => void) | undefined;

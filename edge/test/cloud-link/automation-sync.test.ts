@@ -143,7 +143,7 @@ describe('AutomationSync', () => {
     expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });
   });
 
-  it('writes a tombstone for a document removed on the edge, and never for a cloud creation it has not applied yet', () => {
+  it('writes a tombstone for a document removed on the edge, stamped by the edge', () => {
     const flock = makeFlock({ farmId: localFarm, hlc: test.edge.hlc.tick() });
     editLocally((current) => ({ ...current, flocks: [flock] }));
     sync.reconcile();
@@ -178,6 +178,8 @@ describe('AutomationSync', () => {
     editLocally((current) => ({ ...current, schedules: [{ ...schedule, name: 'Morning fan', hlc: test.edge.hlc.tick() }] }));
     expect(sync.reconcile()).toMatchObject({ exported: 1 });
     expect(docs.get('schedules', 'sched-1')).toMatchObject({ outputId: 'fan-1', name: 'Morning fan' });
+    // A cloud creation the edge never had is not mistaken for a removal on the edge.
+    expect(docs.get('schedules', 'sched-bad')).toMatchObject({ _deleted: false });
   });
 
   it('applies what the merge decided when the edge and the cloud changed the same rule: the edge keeps its band', () => {
