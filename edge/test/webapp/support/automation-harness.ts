@@ -47,6 +47,7 @@ export function startAutomation(edge: Edge, clock: ManualClock) {
   const { schedules, climate, climateStore } = webappOptionsFor(edge, () => null);
   return {
     timers,
+    engine,
     schedules,
     climate,
     climateStore,
