@@ -223,3 +223,100 @@ describe('languages and accessibility', () => {
     });
   }
 });
+
+describe('session, alarms and people', () => {
+  it('rotates an expired access token once, even with requests in parallel, and stays signed in', async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    try {
+      await signIn(page);
+      const read = () => page.evaluate(`JSON.parse(localStorage.getItem('tokkatot.dashboard.session'))`) as Promise<{ refreshToken: string; expiresAt: number }>;
+      const first = await read();
+      // The access token "expires": the next start refreshes before its parallel requests.
+      await page.evaluate(`(() => { const s = JSON.parse(localStorage.getItem('tokkatot.dashboard.session')); s.expiresAt = Date.now() - 1000; localStorage.setItem('tokkatot.dashboard.session', JSON.stringify(s)); })()`);
+      await page.reload();
+      await expect.poll(async () => (await read())?.refreshToken, { timeout: 10_000 }).not.toBe(first.refreshToken);
+      await page.waitForSelector('[data-testid=farm-card]');
+      expect((await read()).expiresAt).toBeGreaterThan(Date.now());
+      // Had two refreshes raced with the same token, reuse detection would have revoked the session.
+      await page.click('[data-testid=farm-card]:has-text("Farm farm-b") a');
+      await page.waitForSelector('[data-testid=coop-card]');
+      expect(await page.isVisible('#login')).toBe(false);
+      // The rotated-away token is refused by the server.
+      const reused = await fetch(`${baseUrl}/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: first.refreshToken }) });
+      expect(reused.status).toBe(401);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('acknowledges an alarm: the edge gets an acknowledge_alarm command', async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    try {
+      await signIn(page);
+      await page.click('[data-testid=farm-card]:has-text("Farm farm-a") a');
+      await page.click('nav.tabs a[href$="/alarms"]');
+      await page.click('[data-testid=alarm] [data-testid=acknowledge]');
+      await page.waitForSelector('[data-testid=alarm] .feedback.ok');
+      const commands = await pullDocs(farmA, 'commands');
+      expect(commands).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'acknowledge_alarm', targetId: 'alarm-hot' })]));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lists the people of a farm and creates an invitation code', async () => {
+    const { context, page } = await newPage(browser, DESKTOP);
+    try {
+      await signIn(page);
+      await page.click('[data-testid=farm-card]:has-text("Farm farm-a") a');
+      await page.click('nav.tabs a[href$="/members"]');
+      await page.waitForSelector('[data-testid=members]:has-text("Sokha")');
+      await page.fill('#invite-contact', 'new.worker@example.test');
+      await page.selectOption('#invite-role', 'worker');
+      await page.click('form:has(#invite-contact) button[type=submit]');
+      await page.waitForSelector('[data-testid=invitation] .code');
+      expect((await page.textContent('[data-testid=invitation] .code'))?.trim().length).toBeGreaterThan(4);
+      await shot(page, 'desktop-members-km');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('signs in with a phone number; a viewer sees values but cannot change a threshold', async () => {
+    const phone = `+8551${String(Date.now()).slice(-7)}`;
+    const register = await fetch(`${baseUrl}/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Dara', phone, password: TEST_PASSWORD }) });
+    expect(register.status).toBe(201);
+    const { user } = (await register.json()) as { user: { id: string } };
+    await db.pool.query("INSERT INTO membership (farm_id, user_id, role) VALUES ('farm-a', $1, 'viewer')", [user.id]);
+    const { context, page } = await newPage(browser, PHONE);
+    try {
+      await page.goto(baseUrl);
+      await page.fill('#login', phone);
+      await page.fill('#password', TEST_PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('[data-testid=farm-card]');
+      expect(await page.locator('[data-testid=farm-card]').count()).toBe(1);
+      await openCoop(page, 'Farm farm-a', 'Coop A1');
+      await page.waitForSelector('[data-testid=rule-editor]');
+      expect(await page.isDisabled('[data-testid=band-low]')).toBe(true);
+      expect(await page.locator('[data-testid=save-rule]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('refuses a wrong password with a message and no session', async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    try {
+      await page.goto(baseUrl);
+      await page.fill('#login', owner.email);
+      await page.fill('#password', 'not the password at all');
+      await page.click('button[type=submit]');
+      await page.waitForSelector('.feedback.error');
+      expect(await page.textContent('.feedback.error')).toContain('ខុស');
+      expect(await page.evaluate(`localStorage.getItem('tokkatot.dashboard.session')`)).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+});

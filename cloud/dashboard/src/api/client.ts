@@ -82,7 +82,7 @@ export class ApiClient {
     } catch {
       throw new ApiError('UNREACHABLE', 0, 'The cloud did not answer.');
     }
-    if (response.status === 204 || response.status === 202 && response.headers.get('content-length') === '0') return undefined as T;
+    if (response.status === 204) return undefined as T;
     const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
     if (!response.ok) throw new ApiError(data.error?.code ?? 'INTERNAL', response.status, data.error?.message ?? response.statusText);
     return data as T;
