@@ -48,7 +48,7 @@ describe('remote rule edits', () => {
     expect(documents).toHaveLength(1);
     const pulled = documents[0]!;
     expect(pulled).toMatchObject({ id: 'rule-1', bandLowC: 25, bandHighC: 29.5, _deleted: false });
-    expect(pulled.hlc > String(before!.hlc)).toBe(true);
+    expect(String(pulled.hlc) > String(before!.hlc)).toBe(true);
     expect(decodeHlc(String(pulled.hlc))).toEqual({ wallMs: clock.now, counter: 0, node: 'cloud-api' });
     const audit = await db.pool.query("SELECT actor_id, detail FROM audit_log WHERE farm_id = 'farm-c' AND action = 'config.rule'");
     expect(audit.rows[0]).toEqual({ actor_id: manager.userId, detail: { bandLowC: { from: 26, to: 25 }, bandHighC: { from: 30, to: 29.5 }, enabled: { from: true, to: true } } });
