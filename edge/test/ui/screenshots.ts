@@ -6,10 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { loadAutomationDocuments, saveAutomationDocuments } from '../../src/control/index.js';
 import { makeRule } from '../automation/fixtures.js';
-import { PASSWORD, signInAllRoles } from '../helpers.js';
+import { PASSWORD, T0, signInAllRoles } from '../helpers.js';
 import { serveEdge, type ServedEdge } from '../webapp/support/serve-edge.js';
 import { launchChromium, phonePage } from './support/browser.js';
 import { buildUiInto } from './support/build-ui.js';
@@ -31,6 +31,13 @@ async function shoot(page: Page, name: string, lang: Lang): Promise<void> {
   // A fixed bar would be painted mid-page in a full-page capture: put it at the end instead.
   await page.addStyleTag({ content: '.bottom-nav { position: static !important; }' });
   await page.screenshot({ path: join(OUT, `${name}-${lang}.png`), fullPage: true });
+  process.stdout.write(`  ${name}-${lang}.png\n`);
+}
+
+/** One part of a screen (an opened editor), without the rest of the page. */
+async function shootPart(part: Locator, name: string, lang: Lang): Promise<void> {
+  await part.scrollIntoViewIfNeeded();
+  await part.screenshot({ path: join(OUT, `${name}-${lang}.png`) });
   process.stdout.write(`  ${name}-${lang}.png\n`);
 }
 
@@ -86,6 +93,20 @@ async function dailyWork(browser: Browser, served: ServedEdge, lang: Lang, t: Me
   await page.getByRole('heading', { name: t('usersSection') }).waitFor();
   await page.locator('.user').first().waitFor();
   await shoot(page, '10-settings', lang);
+  for (const [fold, name] of [
+    ['fold-curve-coop-1', '12-settings-curve'],
+    ['fold-stages-coop-1', '13-settings-stages'],
+    ['fold-ventilation-coop-1', '14-settings-ventilation'],
+  ] as const) {
+    const part = page.getByTestId(fold);
+    await part.locator('summary').click();
+    await shootPart(part, name, lang);
+    await part.locator('summary').click();
+  }
+  await shootPart(page.getByTestId('alarm-settings'), '15-settings-alarm-limits', lang);
+  await shootPart(page.getByTestId('schedule-feeder-top-up'), '16-settings-schedule-steps', lang);
+  await page.locator('#s-kind-new').selectOption('duty');
+  await shootPart(page.getByTestId('schedule-new'), '17-settings-schedule-duty', lang);
   await page.context().close();
 }
 
@@ -115,9 +136,40 @@ async function main(): Promise<void> {
     const tokens = await signInAllRoles(served.test);
     await seedFarm(served);
     const meta = served.test.edge.repositories.meta;
-    saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), climateRules: [makeRule({ fanStages: [{ outputId: 'fan-1', onAboveC: 0 }] })] });
-    const feeder = { type: 'cycle', coopId: 'coop-1', outputId: 'feeder-1', name: 'Feeder', enabled: true, weekdays: [0, 1, 2, 3, 4, 5, 6], startTime: '06:00', runSeconds: 480, offSeconds: 14_400, repeat: 3 };
-    await served.web.inject({ method: 'PUT', url: '/api/schedules/feeder-morning', payload: feeder, headers: { authorization: `Bearer ${tokens.manager}` } });
+    saveAutomationDocuments(meta, {
+      ...loadAutomationDocuments(meta),
+      climateRules: [makeRule({ target: 'curve', fanStages: [{ outputId: 'fan-1', onAboveC: 0 }], minimumVentilation: { outputIds: ['fan-1'], cycleSeconds: 300, minOnPercent: 10, maxOnPercent: 50, rampSpanC: 3 } })],
+    });
+    const put = async (url: string, payload: unknown) => {
+      const response = await served.web.inject({ method: 'PUT', url, payload: payload as object, headers: { authorization: `Bearer ${tokens.manager}` } });
+      if (response.statusCode !== 200) throw new Error(`${url}: ${response.body}`);
+    };
+    const everyDay = [0, 1, 2, 3, 4, 5, 6];
+    await put('/api/schedules/feeder-morning', { type: 'cycle', coopId: 'coop-1', outputId: 'feeder-1', name: 'Feeder', enabled: true, weekdays: everyDay, startTime: '06:00', runSeconds: 480, offSeconds: 14_400, repeat: 3 });
+    await put('/api/schedules/feeder-top-up', {
+      type: 'cron',
+      coopId: 'coop-1',
+      outputId: 'feeder-1',
+      name: 'Evening top-up',
+      enabled: true,
+      weekdays: [1, 3, 5],
+      cron: '30 17 * * *',
+      action: { steps: [{ state: 'on', seconds: 120 }, { state: 'off', seconds: 60 }, { state: 'on', seconds: 60 }, { state: 'off', seconds: 1 }] },
+    });
+    // A flock on day 10 of its curve: the rule follows it, and a hot reading sets the fan running and an alarm off.
+    await put('/api/flocks/flock-1', {
+      coopId: 'coop-1',
+      name: 'Batch 8',
+      placedOn: '2026-05-22',
+      birdsPlaced: 2000,
+      breed: 'Ross 308',
+      houseMode: 'growing',
+      targetCurve: [{ day: 0, temperatureC: 33 }, { day: 7, temperatureC: 30 }, { day: 14, temperatureC: 28 }, { day: 21, temperatureC: 25 }, { day: 35, temperatureC: 21 }],
+    });
+    await put('/api/alarm-settings', { temperatureHighC: 31, temperatureLowC: 15, aboveTargetC: 5, belowTargetC: 5, temperatureDelaySeconds: 0, waterDelaySeconds: 60, nodeOfflineSeconds: 120, sensorFailureDelaySeconds: 30, outputConfirmSeconds: 30, reminderSeconds: 900, test: null });
+    await new Promise((resolve) => setImmediate(resolve));
+    const latest = served.test.edge.telemetry.latest('temp-1');
+    served.automation!.feedReading({ sensorId: 'temp-1', ts: T0, status: 'ok', value: latest?.value ?? 32 });
     for (const lang of ['km', 'en'] as const) {
       await firstRun(browser, ui.root, lang, catalogues[lang]);
       await dailyWork(browser, served, lang, catalogues[lang]);

@@ -48,6 +48,11 @@ export function startAutomation(edge: Edge, clock: ManualClock) {
   return {
     timers,
     engine,
+    /** A reading into the engine, then its reasons to the arbiter, as the controller does (start-controller.ts). */
+    feedReading: (reading: Parameters<AutomationEngine['ingestReading']>[0]) => {
+      engine.ingestReading(reading);
+      bridge.syncReasons(engine.getDecisions());
+    },
     schedules,
     climate,
     climateStore,
