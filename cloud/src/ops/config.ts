@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const port = z.coerce.number().int('must be a whole number').min(0, 'must be 0–65535').max(65_535, 'must be 0–65535');
+const port = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65_535, 'must be 0–65535');
 const url = (protocols: readonly string[]) =>
   z.url({ message: `must be a URL (${protocols.join(', ')})` }).refine((value) => protocols.includes(new URL(value).protocol), `must start with ${protocols.join(' or ')}`);
 
@@ -15,7 +15,7 @@ const url = (protocols: readonly string[]) =>
 export const CloudEnvSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** Connections per process when DATABASE_URL is set. */
-  DATABASE_POOL_SIZE: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(10),
+  DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(10),
   /** TLS to Postgres: `require` encrypts (libpq's meaning), `verify-full` also checks the certificate. */
   DATABASE_SSL_MODE: z.enum(['disable', 'require', 'verify-full'], { message: 'must be disable, require or verify-full' }).default('disable'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
