@@ -46,6 +46,12 @@ export interface AppDeps {
   dashboard?: DashboardOptions | false;
   /** Requests per minute per IP address across the API (docs/cloud/api.md): 1000 unless given. */
   rateLimitMax?: number;
+  /**
+   * Behind the ingress: the proxies (addresses or CIDRs, e.g. the cluster's pod network) whose
+   * X-Forwarded-For is trusted, so per-IP limits and the audit log see the client, not the
+   * proxy. Off by default: anyone can write that header.
+   */
+  trustProxy?: boolean | number | string;
   /** How long the farms overview stays cached per user, in ms (farm API; 0 turns it off). */
   overviewCacheMs?: number;
   /** Told about every route as it is registered (tests that sweep all routes). */
@@ -76,7 +82,7 @@ declare module 'fastify' {
 
 /** The cloud sync app as one Fastify instance, separate from `listen` (main.ts listens). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false, forceCloseConnections: true });
+  const app = Fastify({ logger: deps.logger ?? false, forceCloseConnections: true, trustProxy: deps.trustProxy ?? false });
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   const now = deps.now ?? Date.now;
   const collections = deps.collections ?? SYNC_COLLECTIONS;

@@ -52,6 +52,18 @@ describe('rate limits', () => {
     expect((await register(10)).statusCode).toBe(429);
   });
 
+  it('counts the client behind a trusted proxy, not the proxy', async () => {
+    const proxied = await buildTestApp(db.pool, { rateLimitMax: 2, trustProxy: '10.0.0.0/8' });
+    try {
+      const from = (client: string) => proxied.inject({ method: 'GET', url: '/v1/me', remoteAddress: '10.9.9.9', headers: { 'x-forwarded-for': client } });
+      for (let i = 0; i < 2; i += 1) expect((await from('203.0.113.7')).statusCode).toBe(401);
+      expect((await from('203.0.113.7')).statusCode).toBe(429);
+      expect((await from('203.0.113.8')).statusCode).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('shares the count across app instances through Redis', async () => {
     const url = services().REDIS_URL;
     if (!url) throw new Error(`redis is unavailable for this test: ${services().REDIS_ERROR ?? 'not started'}`);
