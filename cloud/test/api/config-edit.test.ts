@@ -103,6 +103,12 @@ describe('remote rule edits', () => {
       const res = await sendAs(app, (who ?? manager).accessToken, 'PATCH', url ?? '/v1/farms/farm-c/rules/rule-1', body);
       expect(res.json().error?.code, `${JSON.stringify(body)} ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(code);
     }
+    // Prototype pollution and a body that is not JSON never reach the document.
+    for (const payload of ['{"__proto__":{"enabled":false},"enabled":true}', '{"constructor":{"prototype":{}}}', '{"enabled":', 'x'.repeat(2_000_000)]) {
+      const res = await app.inject({ method: 'PATCH', url: '/v1/farms/farm-c/rules/rule-1', headers: { authorization: `Bearer ${manager.accessToken}`, 'content-type': 'application/json' }, payload });
+      expect([400, 413], payload.slice(0, 40)).toContain(res.statusCode);
+      expect(['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE']).toContain(res.json().error.code);
+    }
     const detail = (await sendAs(app, manager.accessToken, 'PATCH', '/v1/farms/farm-c/rules/rule-1', { bandLowC: 31 })).json().error;
     expect(detail.message).toMatch(/bandHighC: bandLowC must be below bandHighC/);
     expect(await seq()).toBe(start);
