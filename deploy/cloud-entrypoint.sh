@@ -6,6 +6,8 @@
 #   backup           scripts/backup/pg-backup.sh (the postgres-backup CronJob)
 set -eu
 cd /app/cloud
+# In a container the API must listen on every interface; main.ts alone defaults to loopback.
+if [ -z "${HOST:-}" ] && [ -z "${API_HOST:-}" ]; then export HOST=0.0.0.0; fi
 case "${1:-serve}" in
   serve) exec node --import tsx src/main.ts ;;
   job)

@@ -73,6 +73,10 @@ describe('main.ts', () => {
     const started = await fetch(`${first.url}/v1/pairing/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ edgeName: 'Barn Pi' }) });
     expect(started.status).toBe(201);
     const { pairingId, pollSecret } = (await started.json()) as { pairingId: string; pollSecret: string };
+    // A second process on the same folder would corrupt it: refused while the first runs.
+    const rival = await run({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+    expect(rival.code).not.toBe(0);
+    expect(rival.stderr).toMatch(/in use by another cloud process \(pid \d+\)/);
     const keyFile = path.join(dataDir, 'jwt-secret');
     const key = readFileSync(keyFile, 'utf8');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { ChangeNotifier } from '../change-notifier.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { createEmbeddedPool, type EmbeddedPoolOptions } from './embedded-pool.js';
 import { PgliteChangeNotifier } from './pglite-change-notifier.js';
 
@@ -15,11 +16,21 @@ export interface EmbeddedDatabase {
 
 /**
  * Opens (creating on first use) a PGlite database in `dataDir`, or in memory for
- * `memory://`. One process at a time: PGlite takes no lock on the folder.
+ * `memory://`. One process at a time: a second one is refused while the first runs.
  */
 export async function openEmbeddedDatabase(dataDir: string, options: EmbeddedPoolOptions = {}): Promise<EmbeddedDatabase> {
-  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create({ dataDir });
+  let unlock = async () => undefined as void;
+  if (!dataDir.startsWith('memory://')) {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    unlock = await lockDataDir(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const pool = createEmbeddedPool(db, options);
   const notifier = new PgliteChangeNotifier(db, pool);
   let closing: Promise<void> | undefined;
@@ -31,6 +42,7 @@ export async function openEmbeddedDatabase(dataDir: string, options: EmbeddedPoo
         await notifier.close();
         await pool.end();
         await db.close();
+        await unlock();
       })()),
   };
 }
