@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { z } from 'zod';
 import { hasRole, NameSchema, newId, TokkatotError } from '@tokkatot/shared';
+import { audit } from '../accounts/audit.js';
 import { withTransaction } from '../db/transaction.js';
 import { FARM_HEADER, hashSecret, issueEdgeCredential, type Authenticate } from '../http/auth.js';
 import { parseInput } from '../sync/sync-routes.js';
@@ -59,6 +60,7 @@ export async function registerPairingRoutes(
         edgeId,
         token,
       ]);
+      await audit(client, { action: 'edge.paired', farmId: principal.farmId, actorId: principal.userId, target: edgeId, detail: { edgeName: pairing.edge_name }, ip: request.ip, at: deps.now() });
       return { edgeId, edgeName: pairing.edge_name };
     });
   });

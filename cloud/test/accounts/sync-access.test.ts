@@ -49,6 +49,16 @@ describe('account tokens on the sync endpoints', () => {
     expect((await claim(members.owner)).json().error.code).toBe('NOT_FOUND');
   });
 
+  it('pairs an edge to the farm named by the header and audits the claim', async () => {
+    const started = (await app.inject({ method: 'POST', url: '/v1/pairing/start', payload: { edgeName: 'Barn Pi' } })).json();
+    const claimed = await app.inject({ method: 'POST', url: '/v1/pairing/claim', headers: farmHeaders(members.owner, 'farm-s'), payload: { claimCode: started.claimCode } });
+    expect(claimed.statusCode).toBe(200);
+    const { rows } = await db.pool.query("SELECT farm_id, actor_id, target, detail FROM audit_log WHERE action = 'edge.paired'");
+    expect(rows).toEqual([{ farm_id: 'farm-s', actor_id: members.owner.userId, target: claimed.json().edgeId, detail: { edgeName: 'Barn Pi' } }]);
+    const edge = await db.pool.query('SELECT farm_id FROM edge WHERE id = $1', [claimed.json().edgeId]);
+    expect(edge.rows).toEqual([{ farm_id: 'farm-s' }]);
+  });
+
   it('needs exactly one X-Tokkatot-Farm header with an account token', async () => {
     const res = await pull({ authorization: `Bearer ${members.owner.accessToken}` });
     expect(res.statusCode).toBe(400);
