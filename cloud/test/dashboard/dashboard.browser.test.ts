@@ -48,6 +48,9 @@ beforeAll(async () => {
   await configureFarm(farmB, { coop1: 'Coop B1', coop2: 'Coop B2' });
   outboxA = new EdgeOutbox(farmA);
   const now = Date.now();
+  // A day of history every 10 minutes (a warm afternoon), then the last three minutes.
+  const day = Array.from({ length: 143 }, (_, i) => now - (144 - i) * 600_000);
+  await outboxA.readings('temp-1', day.map((ts) => ({ ts, value: Math.round((28 + 3 * Math.sin(((ts - now) / 86_400_000) * 2 * Math.PI)) * 10) / 10 })));
   await outboxA.readings('temp-1', [29.6, 30.4, 31.8].map((value, i) => ({ ts: now - (3 - i) * 60_000, value })));
   await outboxA.readings('hum-1', [{ ts: now - 60_000, value: 71 }]);
   await outboxA.event({ type: 'alarm_raised', ts: now - 30_000, coopId: 'coop-1', alarmId: 'alarm-hot', kind: 'temperature_high', severity: 'critical', message: 'Coop A1 at 31.8 °C' });
@@ -62,9 +65,16 @@ afterAll(async () => {
   built?.remove();
 });
 
-async function signIn(page: Page): Promise<void> {
+/** Another owner of both farms: sign-in is limited to 5 a minute per address and login, so each test signs in as its own person. */
+async function freshOwner(): Promise<TestAccount> {
+  const account = await createMember(app, db.pool, 'farm-a', 'owner');
+  await db.pool.query("INSERT INTO membership (farm_id, user_id, role) VALUES ('farm-b', $1, 'owner')", [account.userId]);
+  return account;
+}
+
+async function signIn(page: Page, account: TestAccount = owner): Promise<void> {
   await page.goto(baseUrl);
-  await page.fill('#login', owner.email);
+  await page.fill('#login', account.email);
   await page.fill('#password', TEST_PASSWORD);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=farm-card]');
@@ -164,7 +174,7 @@ describe('languages and accessibility', () => {
     const { km, en } = await loadCatalogues();
     const { context, page } = await newPage(browser, PHONE);
     try {
-      await signIn(page);
+      await signIn(page, await freshOwner());
       await openCoop(page, 'Farm farm-a', 'Coop A1');
       await page.waitForSelector('[data-testid=chart] canvas');
       const englishInKhmer = foreignStrings(km, en);
@@ -194,7 +204,7 @@ describe('languages and accessibility', () => {
     it(`has no serious or critical axe findings on any screen (${label})`, async () => {
       const { context, page } = await newPage(browser, size);
       try {
-        await signIn(page);
+        await signIn(page, await freshOwner());
         const findings: string[] = [];
         const check = async (name: string) => {
           findings.push(...(await seriousViolations(page)).map((line) => `${name}: ${line}`));
@@ -228,7 +238,7 @@ describe('session, alarms and people', () => {
   it('rotates an expired access token once, even with requests in parallel, and stays signed in', async () => {
     const { context, page } = await newPage(browser, PHONE);
     try {
-      await signIn(page);
+      await signIn(page, await freshOwner());
       const read = () => page.evaluate(`JSON.parse(localStorage.getItem('tokkatot.dashboard.session'))`) as Promise<{ refreshToken: string; expiresAt: number }>;
       const first = await read();
       // The access token "expires": the next start refreshes before its parallel requests.
@@ -252,7 +262,7 @@ describe('session, alarms and people', () => {
   it('acknowledges an alarm: the edge gets an acknowledge_alarm command', async () => {
     const { context, page } = await newPage(browser, PHONE);
     try {
-      await signIn(page);
+      await signIn(page, await freshOwner());
       await page.click('[data-testid=farm-card]:has-text("Farm farm-a") a');
       await page.click('nav.tabs a[href$="/alarms"]');
       await page.click('[data-testid=alarm] [data-testid=acknowledge]');
@@ -267,7 +277,7 @@ describe('session, alarms and people', () => {
   it('lists the people of a farm and creates an invitation code', async () => {
     const { context, page } = await newPage(browser, DESKTOP);
     try {
-      await signIn(page);
+      await signIn(page, await freshOwner());
       await page.click('[data-testid=farm-card]:has-text("Farm farm-a") a');
       await page.click('nav.tabs a[href$="/members"]');
       await page.waitForSelector('[data-testid=members]:has-text("Sokha")');
