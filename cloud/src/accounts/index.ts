@@ -10,6 +10,7 @@ export { createAccountServices, type AccountServices } from './account-services.
 export { createFarmAccess } from './create-farm-access.js';
 export { type Queryable } from './farm-role.js';
 export { type AccountsDeps } from './accounts-deps.js';
+export { purgeExpiredAccountData } from './purge-expired.js';
 
 /** The accounts module (docs/cloud/api.md, "Accounts"): sign-in, farms, members, invitations, admin. */
 export async function registerAccounts(app: FastifyInstance, deps: AccountsDeps): Promise<void> {
