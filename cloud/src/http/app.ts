@@ -51,7 +51,7 @@ export interface AppDeps {
    * X-Forwarded-For is trusted, so per-IP limits and the audit log see the client, not the
    * proxy. Off by default: anyone can write that header.
    */
-  trustProxy?: boolean | number | string;
+  trustProxy?: boolean | string | string[];
   /** How long the farms overview stays cached per user, in ms (farm API; 0 turns it off). */
   overviewCacheMs?: number;
   /** Told about every route as it is registered (tests that sweep all routes). */
