@@ -125,6 +125,11 @@ export class AutomationSync {
           const mine = local.get(id);
           const theirs = fork.get(id);
           const mark = marks[id];
+          if (!mine && !theirs) {
+            // Gone on both sides (a purged tombstone): nothing left to remember.
+            delete marks[id];
+            continue;
+          }
           const forkHash = theirs ? hashDoc(theirs) : null;
           const localChanged = mine ? mark?.hlc !== mine.hlc : mark !== undefined && mark.hlc !== null;
           // An unpushed local write is the edge's own; the cloud's answer to it arrives after the push.
