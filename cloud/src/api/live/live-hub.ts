@@ -39,6 +39,8 @@ interface FarmRefresh {
 export class LiveHub {
   private readonly viewers = new Set<Viewer>();
   private readonly refreshing = new Map<string, FarmRefresh>();
+  /** Announcements seen per farm, so a snapshot can tell whether one arrived while it loaded. */
+  private readonly announced = new Map<string, number>();
   private unlisten: Unlisten | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
 
@@ -67,14 +69,12 @@ export class LiveHub {
   /** Starts a viewer with every coop's current state; returns the function that detaches it. */
   async open(farmId: string, sink: LiveSink): Promise<() => void> {
     const viewer: Viewer = { farmId, sink, sent: new Map() };
-    // Join before the snapshot so a change committed during it is not missed (at worst sent twice).
+    const seen = this.announced.get(farmId) ?? 0;
+    const snapshot = await this.options.loadCoops(farmId);
     this.viewers.add(viewer);
-    try {
-      this.deliver(viewer, await this.options.loadCoops(farmId));
-    } catch (error) {
-      this.viewers.delete(viewer);
-      throw error;
-    }
+    this.deliver(viewer, snapshot);
+    // A change committed while the snapshot loaded: refresh once more rather than miss it.
+    if ((this.announced.get(farmId) ?? 0) !== seen) this.onNote(JSON.stringify({ farmId }));
     return () => this.viewers.delete(viewer);
   }
 
@@ -91,7 +91,9 @@ export class LiveHub {
     } catch {
       return;
     }
-    if (typeof note?.farmId !== 'string' || ![...this.viewers].some((v) => v.farmId === note.farmId)) return;
+    if (typeof note?.farmId !== 'string') return;
+    this.announced.set(note.farmId, (this.announced.get(note.farmId) ?? 0) + 1);
+    if (![...this.viewers].some((v) => v.farmId === note.farmId)) return;
     const alarmIds = Array.isArray(note.alarmIds) ? note.alarmIds.filter((id): id is string => typeof id === 'string') : [];
     const pending = this.refreshing.get(note.farmId);
     if (pending) {
