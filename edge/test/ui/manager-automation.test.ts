@@ -190,6 +190,31 @@ describe('a manager editing curves, stages, ventilation, alarm limits and a duty
     await expect.poll(() => served.test.driver.states.get('feeder-1')?.state).toBe('off');
   });
 
+  it('adds a set-times schedule with ON/OFF steps on weekdays only, after refusing steps that end ON', async () => {
+    const form = page.getByTestId('schedule-new');
+    await form.locator('#s-name-new').fill('Evening top-up');
+    await form.locator('#s-output-new').selectOption('feeder-1');
+    await form.locator('#s-kind-new').selectOption('cron');
+    await form.locator('#s-cron-new').fill('30 17 * * *');
+    await form.getByLabel(km('action_steps')).check();
+    await form.getByRole('button', { name: `${km('removeStep')} 2` }).click();
+    await form.locator('#s-step-new-minutes-0').fill('3');
+    for (const day of [0, 6]) await form.getByLabel(km(`day_${day}`), { exact: true }).uncheck();
+    await form.getByRole('button', { name: km('addSchedule') }).click();
+    await form.getByText(km('errStepsEndOff')).waitFor();
+    await form.getByRole('button', { name: km('addStep') }).click();
+    await form.locator('#s-step-new-minutes-1').fill('1');
+    expect(await seriousViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: km('addSchedule') }).click();
+    await form.getByText(km('scheduleSaved')).waitFor();
+    expect(served.automation!.schedules.list().find((schedule) => schedule.name === 'Evening top-up')).toMatchObject({
+      type: 'cron',
+      cron: '30 17 * * *',
+      weekdays: [1, 2, 3, 4, 5],
+      action: { steps: [{ state: 'on', seconds: 180 }, { state: 'off', seconds: 60 }] },
+    });
+  });
+
   it('shows every editor in one language at a time and passes the accessibility scan in both', async () => {
     await page.reload();
     await page.getByTestId('alarm-settings').waitFor();
