@@ -82,13 +82,19 @@ describe('morning exception report', () => {
       vsExpectedPercent: Math.round(((200 - expectedWater) / expectedWater) * 1000) / 10,
     });
     expect(coop1.feedBags).toMatchObject({ value: 5, yesterday: 5, vsYesterdayPercent: 0, expected: expectedBags });
-    expect(coop1).toMatchObject({ recorded: true, mortality: 0, band: { lowC: 26, highC: 30 }, minutesAbove: 30, minutesBelow: 20, minutesWithData: 110 });
+    expect(coop1).toMatchObject({ recorded: true, mortality: 0, culls: 0, band: { lowC: 26, highC: 30 }, minutesAbove: 30, minutesBelow: 20, minutesWithData: 110 });
     expect(coop1.exceptions.map((e: { kind: string }) => e.kind).sort()).toEqual(['too_cold', 'too_hot', 'water_vs_yesterday']);
     expect(coop1.exceptions.find((e: { kind: string }) => e.kind === 'water_vs_yesterday').message).toBe('Coop 1 drank 33.3 % less than yesterday.');
 
     const coop2 = report.coops.find((c: { coopId: string }) => c.coopId === 'coop-2');
     expect(coop2).toMatchObject({ recorded: false, flock: null, band: null, water: { value: null }, exceptions: [{ kind: 'no_record', message: 'Coop 2: no daily record.' }] });
     expect(report.exceptionCount).toBe(4);
+  });
+
+  it('counts the day’s deaths and culls apart, and birds alive from the losses before the date', async () => {
+    const { farms } = (await getAs(app, owner.accessToken, '/v1/reports/morning?date=2026-03-01')).json();
+    const coop1 = farms[0].coops.find((c: { coopId: string }) => c.coopId === 'coop-1');
+    expect(coop1).toMatchObject({ mortality: 10, culls: 5, flock: { growthDay: 11, birds: 1000 } });
   });
 
   it('reports a chosen date, where a missing previous day leaves the comparison empty', async () => {

@@ -26,7 +26,9 @@ export interface CoopReport {
   /** Meter units (litres on the meters the product ships with) between the day's and the previous day's readings. */
   water: Comparison;
   feedBags: Comparison;
+  /** Deaths (all causes) and culls recorded on the day. */
   mortality: number | null;
+  culls: number | null;
   band: { lowC: number; highC: number } | null;
   minutesAbove: number;
   minutesBelow: number;
@@ -48,7 +50,8 @@ interface DailyRow {
   date: string;
   feed_bags: number | null;
   water_meter: number | null;
-  losses: number;
+  deaths: number;
+  culls: number;
 }
 
 const percent = (value: number | null, base: number | null): number | null =>
@@ -63,7 +66,7 @@ export async function buildFarmReport(db: pg.Pool, farm: FarmStatus, date: strin
   const config = await loadFarmConfig(db, farm.id);
   const { rows: daily } = await db.query<DailyRow>(
     `SELECT coop_id, to_char(date, 'YYYY-MM-DD') AS date, feed_bags, water_meter,
-            mortality_heat + mortality_sick + mortality_injured + mortality_unknown + culls AS losses
+            mortality_heat + mortality_sick + mortality_injured + mortality_unknown AS deaths, culls
        FROM daily_record WHERE farm_id = $1 AND date BETWEEN $2::date AND $3::date`,
     [farm.id, addDays(date, -2), date],
   );
@@ -98,7 +101,8 @@ export async function buildFarmReport(db: pg.Pool, farm: FarmStatus, date: strin
       flock: flock && expectation ? { id: flock.id, name: flock.name, growthDay: expectation.growthDay, birds: expectation.birds, basis: expectation.basis } : null,
       water,
       feedBags,
-      mortality: today ? today.losses : null,
+      mortality: today ? today.deaths : null,
+      culls: today ? today.culls : null,
       band: band ? { lowC: Math.round(band.lowC * 10) / 10, highC: Math.round(band.highC * 10) / 10 } : null,
       minutesAbove: minutes.above,
       minutesBelow: minutes.below,
