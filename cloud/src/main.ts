@@ -6,10 +6,11 @@ import { migrate } from './db/migrate.js';
 import type { ChangeNotifier } from './db/change-notifier.js';
 import { openEmbeddedDatabase } from './db/embedded/embedded-database.js';
 import { ConfigError, loadConfig, type CloudConfig } from './ops/config.js';
-import { handleShutdownSignals, waitUntil } from './ops/graceful-shutdown.js';
+import { handleShutdownSignals } from './ops/graceful-shutdown.js';
 import { loadOrCreateJwtSecret } from './ops/jwt-secret.js';
 import { CloudMetrics, type CacheStats } from './ops/metrics.js';
 import { MetricsServer } from './ops/metrics-server.js';
+import { stopCloud } from './ops/stop-cloud.js';
 import { startEmbeddedMaintenance } from './jobs/embedded-maintenance.js';
 import { InfluxReadingSink } from './telemetry/influx-reading-sink.js';
 import { MemoryReadingSink, type ReadingSink } from './telemetry/reading-sink.js';
@@ -70,22 +71,16 @@ async function main(): Promise<void> {
     timeoutMs: SHUTDOWN_TIMEOUT_MS,
     log: (message) => running.log.info(message),
     exit: (code) => process.exit(code),
-    stop: async () => {
-      running.operations.draining = true;
-      // Stop accepting connections; requests already received finish (bounded), then close the rest.
-      running.server.close();
-      running.server.closeIdleConnections();
-      await waitUntil(() => running.operations.busyRequests() === 0, DRAIN_MS);
-      // Ends live streams (clients reconnect elsewhere and RESYNC) and the last keep-alive sockets.
-      await running.close();
-      maintenance?.stop();
-      await metricsServer?.stop();
-      // Raw readings still buffered go out before the process ends.
-      await readings.close();
-      await maintenance?.idle();
-      await database.close();
-      if (redis) await redis.quit().catch(() => redis.disconnect());
-    },
+    stop: () =>
+      stopCloud(running, DRAIN_MS, [
+        () => maintenance?.stop(),
+        () => metricsServer?.stop(),
+        // Raw readings still buffered go out before the process ends.
+        () => readings.close(),
+        () => maintenance?.idle(),
+        () => database.close(),
+        () => redis?.quit().catch(() => redis.disconnect()),
+      ]),
   });
 
   const address = await app.listen({ host: config.HOST, port: config.PORT });
