@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       enabled: true,
       weekdays: [1, 3, 5],
       cron: '30 17 * * *',
-      action: { steps: [{ state: 'on', seconds: 120 }, { state: 'off', seconds: 60 }, { state: 'on', seconds: 60 }, { state: 'off', seconds: 1 }] },
+      action: { steps: [{ state: 'on', seconds: 120 }, { state: 'off', seconds: 60 }, { state: 'on', seconds: 60 }, { state: 'off', seconds: 60 }] },
     });
     // A flock on day 10 of its curve: the rule follows it, and a hot reading sets the fan running and an alarm off.
     await put('/api/flocks/flock-1', {

@@ -97,7 +97,7 @@ export function checkSteps(rows: StepRow[]): { steps: Array<{ state: 'on' | 'off
   const problems: Problems = {};
   const steps: Array<{ state: 'on' | 'off'; seconds: number }> = [];
   rows.forEach((row, i) => {
-    const minutes = readNumber(row.minutes, 0.1, 1440);
+    const minutes = readNumber(row.minutes, 0.01, 1440);
     if ('problem' in minutes) problems[`step-${i}`] = minutes.problem;
     else steps.push({ state: row.state, seconds: Math.round(minutes.value * 60) });
   });

@@ -23,7 +23,8 @@ function bodyOf(schedule: Record<string, unknown>): Record<string, unknown> {
   return body;
 }
 
-const minutesOf = (seconds: number | undefined, fallback: number) => (seconds === undefined ? fallback : seconds / 60);
+/** Seconds as minutes to show, at most two decimals (a 1 s step shows as 0.02, saved back as 1 s). */
+const minutesOf = (seconds: number | undefined, fallback: number) => (seconds === undefined ? fallback : Math.round((seconds / 60) * 100) / 100);
 
 /** Reads the kind's own fields from the form; numbers in minutes (people think in minutes). */
 function readKindFields(kind: Kind, data: FormData, action: 'autoOff' | 'steps', steps: StepRow[]): { fields: Record<string, unknown>; problems: Problems } {
@@ -44,7 +45,7 @@ function readKindFields(kind: Kind, data: FormData, action: 'autoOff' | 'steps',
   };
   if (kind === 'cycle') {
     return {
-      fields: { startTime: time('startTime'), runSeconds: Math.round(number('runMinutes', 0.1, 1440) * 60), offSeconds: Math.round(number('offMinutes', 0.1, 1440) * 60), repeat: number('repeat', 1, 96, true) },
+      fields: { startTime: time('startTime'), runSeconds: Math.round(number('runMinutes', 0.01, 1440) * 60), offSeconds: Math.round(number('offMinutes', 0.01, 1440) * 60), repeat: number('repeat', 1, 96, true) },
       problems,
     };
   }
@@ -53,12 +54,12 @@ function readKindFields(kind: Kind, data: FormData, action: 'autoOff' | 'steps',
     const windowEnd = time('windowEnd');
     if (!problems.windowEnd && windowStart === windowEnd) problems.windowEnd = { key: 'errWindow' };
     const repeat = text('repeat').trim() === '' ? null : number('repeat', 1, 10_000, true);
-    return { fields: { windowStart, windowEnd, onSeconds: Math.round(number('onMinutes', 0.1, 1440) * 60), offSeconds: Math.round(number('offMinutes', 0.1, 1440) * 60), repeat }, problems };
+    return { fields: { windowStart, windowEnd, onSeconds: Math.round(number('onMinutes', 0.01, 1440) * 60), offSeconds: Math.round(number('offMinutes', 0.01, 1440) * 60), repeat }, problems };
   }
   const cron = text('cron').trim();
   const cronProblem = checkCron(cron);
   if (cronProblem) problems.cron = cronProblem;
-  if (action === 'autoOff') return { fields: { cron, action: { autoOffSeconds: Math.round(number('autoOffMinutes', 0.1, 1440) * 60) } }, problems };
+  if (action === 'autoOff') return { fields: { cron, action: { autoOffSeconds: Math.round(number('autoOffMinutes', 0.01, 1440) * 60) } }, problems };
   const sequence = checkSteps(steps);
   return { fields: { cron, action: { steps: sequence.steps } }, problems: { ...problems, ...sequence.problems } };
 }
@@ -76,7 +77,7 @@ function ScheduleForm({ coops, schedule, onSaved }: { coops: CoopView[]; schedul
   const cronAction = schedule?.type === 'cron' ? schedule.action : null;
   const [action, setAction] = useState<'autoOff' | 'steps'>(cronAction && 'steps' in cronAction ? 'steps' : 'autoOff');
   const [steps, setSteps] = useState<StepRow[]>(
-    cronAction && 'steps' in cronAction ? cronAction.steps.map((step) => ({ state: step.state, minutes: String(step.seconds / 60) })) : [{ state: 'on', minutes: '5' }, { state: 'off', minutes: '1' }],
+    cronAction && 'steps' in cronAction ? cronAction.steps.map((step) => ({ state: step.state, minutes: String(minutesOf(step.seconds, 1)) })) : [{ state: 'on', minutes: '5' }, { state: 'off', minutes: '1' }],
   );
   const [problems, setProblems] = useState<Problems>({});
   const [outcome, setOutcome] = useState<Outcome>(null);
