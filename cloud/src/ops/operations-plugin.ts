@@ -57,7 +57,9 @@ export async function registerOperations(app: FastifyInstance, options: Operatio
   app.addHook('onRequest', async (request, reply) => {
     started.set(request, process.hrtime.bigint());
     open.add(reply.raw);
-    reply.raw.once('close', () => open.delete(reply.raw));
+    const forget = () => open.delete(reply.raw);
+    reply.raw.once('finish', forget);
+    reply.raw.once('close', forget);
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode >= 400) errorCodes.set(request, readErrorCode(payload) ?? `HTTP_${reply.statusCode}`);
