@@ -190,7 +190,7 @@ describe('a manager editing curves, stages, ventilation, alarm limits and a duty
     await expect.poll(() => served.test.driver.states.get('feeder-1')?.state).toBe('off');
   });
 
-  it('adds a set-times schedule with ON/OFF steps on weekdays only, after refusing steps that end ON', async () => {
+  it('adds a set-times schedule with ON/OFF steps on weekdays only, after refusing steps that end ON and a time that does not exist', async () => {
     const form = page.getByTestId('schedule-new');
     await form.locator('#s-name-new').fill('Evening top-up');
     await form.locator('#s-output-new').selectOption('feeder-1');
@@ -204,6 +204,12 @@ describe('a manager editing curves, stages, ventilation, alarm limits and a duty
     await form.getByText(km('errStepsEndOff')).waitFor();
     await form.getByRole('button', { name: km('addStep') }).click();
     await form.locator('#s-step-new-minutes-1').fill('1');
+    // The right shape, but no minute 99: only the edge's automation can tell, and the field says so.
+    await form.locator('#s-cron-new').fill('99 17 * * *');
+    await form.getByRole('button', { name: km('addSchedule') }).click();
+    await form.locator('.field-error').filter({ hasText: km('errCron') }).waitFor();
+    expect(await form.locator('#s-cron-new').getAttribute('aria-invalid')).toBe('true');
+    await form.locator('#s-cron-new').fill('30 17 * * *');
     expect(await seriousViolations(page)).toEqual([]);
     await form.getByRole('button', { name: km('addSchedule') }).click();
     await form.getByText(km('scheduleSaved')).waitFor();

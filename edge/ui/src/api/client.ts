@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly status: number,
     message: string,
+    /** The edge's per-field problems ("path": "message"), when it named them. */
+    readonly details: ReadonlyArray<{ path: string; message: string }> = [],
   ) {
     super(message);
   }
@@ -58,8 +60,11 @@ export class ApiClient {
       if (await this.refresh()) return this.request<T>(method, path, body, true);
     }
     if (response.status === 204) return undefined as T;
-    const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-    if (!response.ok) throw new ApiError(data.error?.code ?? 'INTERNAL', response.status, data.error?.message ?? response.statusText);
+    const data = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: unknown } };
+    if (!response.ok) {
+      const details = Array.isArray(data.error?.details) ? (data.error.details as Array<{ path: string; message: string }>).filter((detail) => typeof detail?.path === 'string') : [];
+      throw new ApiError(data.error?.code ?? 'INTERNAL', response.status, data.error?.message ?? response.statusText, details);
+    }
     return data as T;
   }
 

@@ -75,6 +75,8 @@ function AlarmSettingsForm({ settings, onSaved }: { settings: AlarmSettings; onS
       setOutcome({ kind: 'ok', key: 'alarmsSaved' });
       onSaved();
     } catch (error) {
+      // A pattern of the right shape that names no real time (minute 99): say so under the field.
+      if (error instanceof ApiError && error.details.some((detail) => detail.path === 'test.cron')) setProblems({ cron: { key: 'errCron' } });
       setOutcome(failure(error));
     }
   };

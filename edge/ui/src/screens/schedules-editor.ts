@@ -111,6 +111,8 @@ function ScheduleForm({ coops, schedule, onSaved }: { coops: CoopView[]; schedul
       if (!schedule) form.reset();
       onSaved();
     } catch (error) {
+      // Beyond its shape, only the automation can tell a cron pattern that names no real time.
+      if (kind === 'cron' && error instanceof ApiError && error.code === 'AUTOMATION_CONFIG_INVALID') setProblems({ cron: { key: 'errCron' } });
       setOutcome(failure(error));
     }
   };
