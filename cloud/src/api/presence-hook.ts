@@ -12,7 +12,8 @@ const TOUCH_EVERY_MS = 15_000;
  */
 export function registerPresenceHook(app: FastifyInstance, deps: { pool: pg.Pool; now: () => number }): void {
   const lastTouch = new Map<string, number>();
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    done();
     if (reply.statusCode >= 300 || !request.url.startsWith('/v1/sync/')) return;
     const edgeId = EDGE_BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (!edgeId) return;
@@ -20,7 +21,8 @@ export function registerPresenceHook(app: FastifyInstance, deps: { pool: pg.Pool
     if (now - (lastTouch.get(edgeId) ?? -Infinity) < TOUCH_EVERY_MS) return;
     lastTouch.set(edgeId, now);
     if (lastTouch.size > 10_000) lastTouch.clear();
-    await deps.pool
+    // Not awaited: contact is best effort and must not hold up the hooks after this one (metrics).
+    void deps.pool
       .query(
         `INSERT INTO edge_presence (edge_id, farm_id, last_seen_ms) SELECT id, farm_id, $2 FROM edge WHERE id = $1 AND revoked_at IS NULL
          ON CONFLICT (edge_id) DO UPDATE SET last_seen_ms = GREATEST(edge_presence.last_seen_ms, excluded.last_seen_ms)`,
