@@ -1,0 +1,194 @@
+/**
+ * Load on the owners' API: 100 farms of data and 1000 concurrent signed-in users asking for
+ * the farms overview and a coop's 24-hour history, against the real cloud process
+ * (`cloud/src/main.ts`) on PostgreSQL with Redis (rate-limit store and overview cache). The
+ * baseline, measured in the same run on the same server and connections, is `/health` (no
+ * database, no auth): the floor this machine and Fastify set.
+ *
+ *   npx tsx bench/cloud/api-load.ts [--farms 100] [--users 1000] [--seconds 20]
+ *
+ * Uses PG_ADMIN_URL and REDIS_URL when set; otherwise starts the test services itself
+ * (scripts/test-services.sh) and stops them afterwards. The load generator (autocannon) and the
+ * server share this machine's cores, so the figures are a floor for a dedicated server.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { migrate } from '../../cloud/src/db/migrate.js';
+import { JWT_SECRET } from '../../cloud/test/support/cloud-fixture.js';
+import { createMember } from '../../cloud/test/support/accounts.js';
+import { CloudProcess, freePort } from '../../cloud/test/support/cloud-process.js';
+import { buildApiApp, configureFarm, DAY0, minuteReadings, OutboxWriter, postBatch } from '../../cloud/test/api/support/farm-api-fixture.js';
+
+const { values } = parseArgs({ options: { farms: { type: 'string', default: '100' }, users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '20' } } });
+const FARMS = Number(values.farms);
+const USERS = Number(values.users);
+const SECONDS = Number(values.seconds);
+const HOUR = 3_600_000;
+
+function services(): { env: Record<string, string>; stop: () => void } {
+  if (process.env.PG_ADMIN_URL && process.env.REDIS_URL) return { env: process.env as Record<string, string>, stop: () => undefined };
+  const dir = execFileSync('bash', ['scripts/test-services.sh', 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const env = Object.fromEntries(readFileSync(`${dir}/env`, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  return { env, stop: () => execFileSync('bash', ['scripts/test-services.sh', 'down', dir], { stdio: 'inherit' }) };
+}
+
+async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const again = new pg.Client({ connectionString: adminUrl });
+      await again.connect();
+      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.end();
+    },
+  };
+}
+
+/** A temperature that drifts over the day: 24 h of one reading a minute. */
+function dayOfTemperatures(seed: number): number[] {
+  return Array.from({ length: 24 * 60 }, (_, minute) => Math.round((28 + 3 * Math.sin((minute / 1440) * 2 * Math.PI + seed)) * 100) / 100);
+}
+
+/** Farms configured as their edges replicate them, a day of minute readings each, and the users. */
+async function seed(pool: pg.Pool): Promise<string[]> {
+  const clock = { now: DAY0 };
+  const app = await buildApiApp(pool, clock);
+  try {
+    const farmIds = Array.from({ length: FARMS }, (_, i) => `farm-${String(i).padStart(3, '0')}`);
+    for (const [i, farmId] of farmIds.entries()) {
+      const farm = await configureFarm(app, pool, farmId);
+      const outbox = new OutboxWriter(farmId);
+      const from = DAY0 - 24 * HOUR;
+      const batch = outbox.batch([
+        outbox.readings('temp-1', minuteReadings(from, dayOfTemperatures(i))),
+        outbox.readings('hum-1', minuteReadings(from, dayOfTemperatures(i + 1).map((t) => t * 2))),
+        outbox.readings('temp-2', minuteReadings(from, dayOfTemperatures(i + 2))),
+      ]);
+      await postBatch(app, farm, batch);
+    }
+    // Each user belongs to one farm; every tenth also to two more (an owner of several farms).
+    const tokens: string[] = [];
+    for (let u = 0; u < USERS; u += 1) {
+      const farmId = farmIds[u % FARMS]!;
+      const member = await createMember(app, pool, farmId, u % 10 === 0 ? 'owner' : 'viewer');
+      if (u % 10 === 0) {
+        for (const extra of [1, 2]) await pool.query('INSERT INTO membership (farm_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [farmIds[(u + extra) % FARMS], member.userId, 'manager']);
+      }
+      tokens.push(member.accessToken);
+    }
+    return tokens;
+  } finally {
+    await app.close();
+  }
+}
+
+interface Figures {
+  name: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** Each user behind the load balancer has its own address, as on the internet (TRUST_PROXY=loopback). */
+function clientAddress(user: number): string {
+  return `10.${(user >> 16) & 255}.${(user >> 8) & 255}.${user & 255}`;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Runs autocannon with one user per connection; p95 from every response time (autocannon's own table has no p95). */
+async function load(name: string, url: string, tokens: readonly string[], path: (user: number) => string): Promise<Figures> {
+  const times: number[] = [];
+  let next = 0;
+  const options: autocannon.Options = {
+    url,
+    connections: tokens.length,
+    duration: SECONDS,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (request: autocannon.Request, context: object) => {
+          const state = context as { user?: number };
+          state.user ??= next++ % tokens.length;
+          return { ...request, method: 'GET', path: path(state.user), headers: { authorization: `Bearer ${tokens[state.user]}`, 'x-forwarded-for': clientAddress(state.user) } };
+        },
+      },
+    ],
+  };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  });
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    requests: result.requests.total,
+    rps: result.requests.total / SECONDS,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    non2xx: result.non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  const svc = services();
+  const adminUrl = svc.env.PG_ADMIN_URL ?? svc.env.DATABASE_URL;
+  if (!adminUrl || !svc.env.REDIS_URL) throw new Error(`PostgreSQL and Redis are needed: ${svc.env.PG_ERROR ?? ''} ${svc.env.REDIS_ERROR ?? ''}`);
+  const database = await createDatabase(adminUrl);
+  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  let cloud: CloudProcess | undefined;
+  try {
+    await migrate(pool);
+    const seeding = performance.now();
+    const tokens = await seed(pool);
+    console.log(`seeded ${FARMS} farms (3 sensors × 1,440 minute readings each) and ${tokens.length} users in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+    const port = await freePort();
+    cloud = new CloudProcess(port, { DATABASE_URL: database.url, REDIS_URL: svc.env.REDIS_URL, JWT_SECRET, DATABASE_POOL_SIZE: '20', TRUST_PROXY: 'loopback' });
+    await cloud.start();
+    const url = `http://127.0.0.1:${port}`;
+    const from = DAY0 - 24 * HOUR;
+    const rows: Figures[] = [];
+    rows.push(await load('baseline: GET /health', url, tokens, () => '/health'));
+    rows.push(await load('GET /v1/farms (overview)', url, tokens, () => '/v1/farms'));
+    rows.push(await load('GET /v1/farms/:farmId/history (24 h, hourly)', url, tokens, (user) => `/v1/farms/farm-${String(user % FARMS).padStart(3, '0')}/history?sensorId=temp-1&from=${from}&to=${DAY0}`));
+    const metrics = await (await fetch(`${url}/metrics`)).text().catch(() => '');
+    const hitRatio = /^cache_hit_ratio(?:\{[^}]*\})? ([\d.eE+-]+)$/m.exec(metrics)?.[1];
+
+    console.log(`\n${tokens.length} concurrent connections (one user each), ${SECONDS} s per row, one cloud process with Redis`);
+    console.log('| request | requests | req/s | p50 ms | p95 ms | p99 ms | non-2xx | p95 vs baseline |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    const base = rows[0]!;
+    for (const row of rows) {
+      console.log(`| ${row.name} | ${row.requests} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p95} | ${row.p99} | ${row.non2xx} | ${row === base ? 'baseline' : `${(row.p95 / Math.max(base.p95, 1)).toFixed(1)}×`} |`);
+    }
+    console.log(`overview cache hit ratio (cache_hit_ratio): ${hitRatio ?? 'not exported'}`);
+    console.log(`target p95 < 200 ms: overview ${rows[1]!.p95 < 200 ? 'met' : 'NOT met'}, history ${rows[2]!.p95 < 200 ? 'met' : 'NOT met'}`);
+  } finally {
+    await cloud?.stop();
+    await pool.end();
+    await database.drop();
+    svc.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
