@@ -43,6 +43,11 @@ describe('a manager setting temperature bands and placing a flock (Chromium, 360
 
   it('lowers coop 1’s band, and the home screen then calls 32 °C too hot', async () => {
     const form = page.getByTestId('rule-rule-1');
+    await form.locator('#low-rule-1').fill('31');
+    await form.locator('#high-rule-1').fill('29');
+    await form.getByRole('button', { name: km('saveTarget') }).click();
+    await form.getByText(km('errBandOrder')).waitFor();
+    expect(documents().climateRules[0]).toMatchObject({ bandLowC: 28, bandHighC: 32 });
     await form.locator('#low-rule-1').fill('26');
     await form.locator('#high-rule-1').fill('30');
     expect(await seriousViolations(page)).toEqual([]);

@@ -276,6 +276,7 @@ export const en = {
   errStageTwice: 'This equipment is already in a stage',
   errPickFan: 'Choose at least one fan',
   errMinAboveMax: 'The smallest part cannot be larger than the largest',
+  errBandOrder: 'The highest good temperature must be above the lowest',
   errLowAboveHigh: 'The cold limit must be below the hot limit',
   errCron: 'Write 5 parts: minute hour day month weekday',
   errStepsEndOff: 'The last step must be OFF',

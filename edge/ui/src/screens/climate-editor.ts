@@ -6,7 +6,8 @@ import { Icon } from '../components/icons.js';
 import { useT } from '../components/use-t.js';
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/en.js';
-import { Fold } from '../components/form-kit.js';
+import { Fold, NumberField, hasProblems } from '../components/form-kit.js';
+import { readNumbers, type Problems } from '../edit-checks.js';
 import { api, refreshCoops } from '../state.js';
 import { CurveEditor } from './curve-editor.js';
 import { StagesForm, VentilationForm } from './stages-editor.js';
@@ -34,32 +35,34 @@ function Feedback({ result }: { result: Result }) {
   </p>`;
 }
 
-/** The good-temperature band of one coop's rule. Inputs keep what is typed across live re-renders. */
+/** The good-temperature band of one coop's rule, checked here in the farmer's words before it is sent. */
 function RuleForm({ rule, onSaved }: { rule: ClimateRule; onSaved: () => void }) {
   const { t } = useT();
   const [result, setResult] = useState<Result>(null);
+  const [band, setBand] = useState({ low: String(rule.bandLowC), high: String(rule.bandHighC) });
+  const [enabled, setEnabled] = useState(rule.enabled);
+  const [problems, setProblems] = useState<Problems>({});
   const submit = async (event: Event) => {
     event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
+    setResult(null);
+    const read = readNumbers(band, { low: [-10, 50], high: [-10, 50] });
+    const found: Problems = { ...read.problems };
+    if (!found.low && !found.high && read.values.low >= read.values.high) found.high = { key: 'errBandOrder' };
+    setProblems(found);
+    if (hasProblems(found)) return;
     try {
-      await api.patch(`/api/climate-rules/${encodeURIComponent(rule.id)}`, {
-        bandLowC: Number(data.get('bandLowC')),
-        bandHighC: Number(data.get('bandHighC')),
-        enabled: data.get('enabled') === 'on',
-      });
+      await api.patch(`/api/climate-rules/${encodeURIComponent(rule.id)}`, { bandLowC: read.values.low, bandHighC: read.values.high, enabled });
       setResult({ kind: 'ok', key: 'targetSaved' });
       onSaved();
     } catch (error) {
       setResult({ kind: 'error', key: 'errorGeneric', ...(error instanceof ApiError ? { detail: error.message } : {}) });
     }
   };
-  return html`<form onSubmit=${submit} data-testid=${`rule-${rule.id}`}>
+  return html`<form noValidate onSubmit=${submit} data-testid=${`rule-${rule.id}`}>
     ${rule.target === 'curve' ? html`<p class="muted">${t('followsCurve')}</p>` : null}
-    <label for=${`low-${rule.id}`}>${t('bandLow')}</label>
-    <input id=${`low-${rule.id}`} name="bandLowC" type="number" step="0.5" min="-10" max="50" required defaultValue=${rule.bandLowC} />
-    <label for=${`high-${rule.id}`}>${t('bandHigh')}</label>
-    <input id=${`high-${rule.id}`} name="bandHighC" type="number" step="0.5" min="-10" max="50" required defaultValue=${rule.bandHighC} />
-    <label class="check"><input type="checkbox" name="enabled" defaultChecked=${rule.enabled} /> ${t('enabled')}</label>
+    <${NumberField} id=${`low-${rule.id}`} label=${t('bandLow')} value=${band.low} onInput=${(low: string) => setBand({ ...band, low })} problem=${problems.low} />
+    <${NumberField} id=${`high-${rule.id}`} label=${t('bandHigh')} value=${band.high} onInput=${(high: string) => setBand({ ...band, high })} problem=${problems.high} />
+    <label class="check"><input type="checkbox" checked=${enabled} onChange=${(event: Event) => setEnabled((event.target as HTMLInputElement).checked)} /> ${t('enabled')}</label>
     <button type="submit" class="main wide"><${Icon} name="check" /> ${t('saveTarget')}</button>
     <${Feedback} result=${result} />
   </form>`;
