@@ -24,7 +24,8 @@ const DRAIN_MS = 10_000;
 async function openDatabase(config: CloudConfig): Promise<{ pool: pg.Pool; notifier?: ChangeNotifier; close: () => Promise<void>; embedded: boolean }> {
   if (config.DATABASE_URL) {
     const ssl = config.DATABASE_SSL_MODE === 'disable' ? undefined : { rejectUnauthorized: config.DATABASE_SSL_MODE === 'verify-full' };
-    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, ...(ssl ? { ssl } : {}) });
+    // A database that stops answering fails requests after 10 s instead of holding them forever.
+    const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 10_000, ...(ssl ? { ssl } : {}) });
     // An idle client dropped by Postgres (restart, failover) must not crash the process; the pool reconnects.
     pool.on('error', (error) => process.stderr.write(`postgres idle client error: ${error.message}\n`));
     return { pool, close: () => pool.end(), embedded: false };
