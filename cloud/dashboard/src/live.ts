@@ -1,6 +1,6 @@
 import { readEvents } from './api/sse.js';
 import type { CoopState } from './api/types.js';
-import { api, applyCoopState, refreshAlarms, refreshFarm, store } from './state.js';
+import { api, applyLiveCoopState, refreshAlarms, refreshFarm, store } from './state.js';
 
 const RECONNECT_MS = 3000;
 
@@ -43,7 +43,7 @@ export class LiveFarm {
           if (!first) void Promise.all([refreshFarm(this.farmId), refreshAlarms(this.farmId)]).catch(() => undefined);
           first = false;
           await readEvents(response, ({ event, data }) => {
-            if (event === 'coop') applyCoopState(this.farmId, JSON.parse(data) as CoopState);
+            if (event === 'coop') applyLiveCoopState(this.farmId, JSON.parse(data) as CoopState);
             else if (event === 'alarm') void Promise.all([refreshAlarms(this.farmId), refreshFarm(this.farmId)]).catch(() => undefined);
           });
         }

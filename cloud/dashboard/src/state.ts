@@ -116,8 +116,17 @@ export function loadSavedFarm(farmId: string): void {
   });
 }
 
+/**
+ * Live coop events applied per farm. A read that started before one of them answers with older
+ * data than the screen already shows; such an answer is dropped instead of undoing the event.
+ */
+const liveApplied = new Map<string, number>();
+const liveCount = (farmId: string) => liveApplied.get(farmId) ?? 0;
+
 export async function refreshFarm(farmId: string): Promise<void> {
+  const before = liveCount(farmId);
   const farm = await api.get<FarmDetail>(`/v1/farms/${encodeURIComponent(farmId)}`);
+  if (liveCount(farmId) !== before && store.get().farm[farmId]) return;
   store.set({ farm: { ...store.get().farm, [farmId]: keep(`farm.${farmId}`, farm) } });
 }
 
@@ -134,7 +143,15 @@ export function coopSnapshot(farmId: string, coopId: string): Snapshot<CoopState
 }
 
 export async function refreshCoop(farmId: string, coopId: string): Promise<void> {
+  const before = liveCount(farmId);
   const coop = await api.get<CoopState>(`/v1/farms/${encodeURIComponent(farmId)}/coops/${encodeURIComponent(coopId)}`);
+  if (liveCount(farmId) !== before && coopSnapshot(farmId, coopId)) return;
+  applyCoopState(farmId, coop);
+}
+
+/** A coop state from the live stream: newer than any read still on its way. */
+export function applyLiveCoopState(farmId: string, coop: CoopState): void {
+  liveApplied.set(farmId, liveCount(farmId) + 1);
   applyCoopState(farmId, coop);
 }
 

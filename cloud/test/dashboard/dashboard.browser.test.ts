@@ -145,6 +145,19 @@ describe('owners dashboard on a phone', () => {
     expect(stored).toEqual(expect.arrayContaining([expect.stringMatching(/--rules$/), expect.stringMatching(/--schedules$/)]));
   });
 
+  it('edits a schedule; the edge pulls it and the copy on the phone receives it', async () => {
+    const row = page.locator('[data-testid=schedule]', { hasText: 'S1' });
+    await row.locator('input[type=time]').fill('06:30');
+    await row.locator('input[id$=runSeconds]').fill('10');
+    await row.locator('button[type=submit]').click();
+    await row.locator('.feedback.ok').waitFor();
+    const pulled = (await pullDocs(farmA, 'schedules')).find((doc) => doc.id === 'sched-1');
+    expect(pulled).toMatchObject({ startTime: '06:30', runSeconds: 600, offSeconds: 14_400, repeat: 3 });
+    // After a reload the screen reads the copy again: the edit must have come back through the replication.
+    await page.reload();
+    await expect.poll(() => page.inputValue('[data-testid=schedule] input[type=time]'), { timeout: 10_000 }).toBe('06:30');
+  });
+
   it('still shows the last data with its sync time after going offline and reloading', async () => {
     await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 15_000 });
     await page.click('nav.tabs a[href="/farms/farm-a"]');
@@ -162,7 +175,7 @@ describe('owners dashboard on a phone', () => {
       await shot(page, 'phone-offline-coop-km');
       await page.click('nav.tabs a[href$="/schedules"]');
       await page.waitForSelector('[data-testid=schedule]:has-text("S1")', { timeout: 15_000 });
-      expect(await page.inputValue('[data-testid=schedule] input[type=time]')).toBe('06:00');
+      expect(await page.inputValue('[data-testid=schedule] input[type=time]')).toBe('06:30');
     } finally {
       await context.setOffline(false);
     }
@@ -175,17 +188,37 @@ describe('languages and accessibility', () => {
     const { context, page } = await newPage(browser, PHONE);
     try {
       await signIn(page, await freshOwner());
-      await openCoop(page, 'Farm farm-a', 'Coop A1');
-      await page.waitForSelector('[data-testid=chart] canvas');
       const englishInKhmer = foreignStrings(km, en);
-      expect((await visibleTexts(page)).filter((text) => englishInKhmer.has(text))).toEqual([]);
+      const khmerInEnglish = foreignStrings(en, km);
+      const leftovers: string[] = [];
+      // Every screen in Khmer, then in English: nothing of the other language may remain.
+      const screens: Array<[string, () => Promise<unknown>]> = [
+        ['farms', () => page.waitForSelector('[data-testid=farm-card]')],
+        ['farm', () => page.click('[data-testid=farm-card]:has-text("Farm farm-a") a').then(() => page.waitForSelector('[data-testid=coop-card]'))],
+        ['alarms', () => page.click('nav.tabs a[href$="/alarms"]').then(() => page.waitForSelector('[data-testid=alarm]'))],
+        ['schedules', () => page.click('nav.tabs a[href$="/schedules"]').then(() => page.waitForSelector('[data-testid=schedule]'))],
+        ['members', () => page.click('nav.tabs a[href$="/members"]').then(() => page.waitForSelector('[data-testid=members]'))],
+      ];
+      for (const [name, open] of screens) {
+        await open();
+        leftovers.push(...(await visibleTexts(page)).filter((text) => englishInKhmer.has(text)).map((text) => `km ${name}: ${text}`));
+        await page.click('[data-testid=language]');
+        await page.waitForSelector('html[lang=en]');
+        const english = await visibleTexts(page);
+        // Only the toggle names the other language in its own script.
+        leftovers.push(...english.filter((text) => (KHMER_SCRIPT.test(text) && text !== en.language) || khmerInEnglish.has(text)).map((text) => `en ${name}: ${text}`));
+        await page.click('[data-testid=language]');
+        await page.waitForSelector('html[lang=km]');
+      }
+      await page.click('nav.tabs a[href="/farms/farm-a"]');
+      await page.click('[data-testid=coop-card]:has-text("Coop A1") a');
+      await page.waitForSelector('[data-testid=chart] canvas');
+      leftovers.push(...(await visibleTexts(page)).filter((text) => englishInKhmer.has(text)).map((text) => `km coop: ${text}`));
       await page.click('[data-testid=language]');
       await page.waitForSelector('html[lang=en]');
       const texts = await visibleTexts(page);
-      // Only the toggle names the other language in its own script.
-      expect(texts.filter((text) => KHMER_SCRIPT.test(text) && text !== en.language)).toEqual([]);
-      const khmerInEnglish = foreignStrings(en, km);
-      expect(texts.filter((text) => khmerInEnglish.has(text))).toEqual([]);
+      leftovers.push(...texts.filter((text) => (KHMER_SCRIPT.test(text) && text !== en.language) || khmerInEnglish.has(text)).map((text) => `en coop: ${text}`));
+      expect(leftovers).toEqual([]);
       expect(texts).toContain('Temperature band');
       await shot(page, 'phone-coop-en');
       await page.reload();

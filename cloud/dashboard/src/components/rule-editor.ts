@@ -53,11 +53,11 @@ export function RuleEditor({ farmId, rule, canEdit, onSaved }: { farmId: string;
     <div class="two">
       <div>
         <label for=${`${id}-low`}>${t('bandLow')}</label>
-        <input id=${`${id}-low`} type="number" inputmode="decimal" step="0.5" min="-10" max="50" value=${low} disabled=${!canEdit} onInput=${(event: Event) => setLow((event.target as HTMLInputElement).value)} data-testid="band-low" />
+        <input id=${`${id}-low`} type="number" inputmode="decimal" step="0.1" min="-10" max="50" value=${low} disabled=${!canEdit} onInput=${(event: Event) => setLow((event.target as HTMLInputElement).value)} data-testid="band-low" />
       </div>
       <div>
         <label for=${`${id}-high`}>${t('bandHigh')}</label>
-        <input id=${`${id}-high`} type="number" inputmode="decimal" step="0.5" min="-10" max="50" value=${high} disabled=${!canEdit} onInput=${(event: Event) => setHigh((event.target as HTMLInputElement).value)} data-testid="band-high" />
+        <input id=${`${id}-high`} type="number" inputmode="decimal" step="0.1" min="-10" max="50" value=${high} disabled=${!canEdit} onInput=${(event: Event) => setHigh((event.target as HTMLInputElement).value)} data-testid="band-high" />
       </div>
     </div>
     <label class="check"><input type="checkbox" checked=${enabled} disabled=${!canEdit} onChange=${(event: Event) => setEnabled((event.target as HTMLInputElement).checked)} /> ${t('ruleEnabled')}</label>

@@ -80,7 +80,7 @@ function ScheduleEditor({ farmId, schedule, outputName, canEdit }: { farmId: str
       ${fields.map(
         (field) => html`<div key=${field.key}>
           <label for=${`${id}-${field.key}`}>${t(field.label)}</label>
-          <input id=${`${id}-${field.key}`} type=${field.kind === 'time' ? 'time' : 'number'} min=${field.kind === 'time' ? undefined : field.kind === 'minutes' ? '0.1' : '1'} step=${field.kind === 'minutes' ? '0.5' : undefined}
+          <input id=${`${id}-${field.key}`} type=${field.kind === 'time' ? 'time' : 'number'} min=${field.kind === 'time' ? undefined : field.kind === 'minutes' ? '0.1' : '1'} step=${field.kind === 'minutes' ? 'any' : undefined}
             inputmode=${field.kind === 'time' ? undefined : 'decimal'} value=${values[field.key]} disabled=${!canEdit}
             onInput=${(event: Event) => setValues({ ...values, [field.key]: (event.target as HTMLInputElement).value })} />
         </div>`,
