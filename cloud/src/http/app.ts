@@ -133,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerSyncRoutes(app, { store, collections, authenticate, now });
   await registerStreamRoute(app, { hub, authenticate });
   await registerIngestRoutes(app, { ingest, authenticate });
-  await registerCommandRoutes(app, { store, authenticate, now });
+  await registerCommandRoutes(app, { store, pool: deps.pool, authenticate, now });
   await registerPairingRoutes(app, { pool: deps.pool, authenticate, now });
   // Modules of docs/cloud/api.md register below, one line each: accounts, farm API, operations, dashboard.
   await registerOperations(app, { pool: deps.pool, redis: deps.redis, now, ...deps.operations });

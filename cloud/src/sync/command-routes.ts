@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hasRole, IdSchema, newId, TokkatotError } from '@tokkatot/shared';
 import { CommandSchema, CommandTypeSchema, type Command } from '@tokkatot/sync';
+import type pg from 'pg';
+import { audit } from '../accounts/audit.js';
 import type { SyncDocStore } from '../db/sync-doc-store.js';
 import { FARM_HEADER, type Authenticate } from '../http/auth.js';
 import { parseInput } from './sync-routes.js';
@@ -20,7 +22,7 @@ const NewCommandSchema = z.strictObject({
  */
 export async function registerCommandRoutes(
   app: FastifyInstance,
-  deps: { store: SyncDocStore; authenticate: Authenticate; now: () => number },
+  deps: { store: SyncDocStore; pool: pg.Pool; authenticate: Authenticate; now: () => number },
 ): Promise<void> {
   const requireWorker = async (authorization: string | undefined, farmHeader: string | string[] | undefined) => {
     const principal = await deps.authenticate(authorization, farmHeader);
@@ -44,6 +46,7 @@ export async function registerCommandRoutes(
       expiresAt: now + input.ttlSeconds * 1000,
     });
     await deps.store.writeServerDocs(principal.farmId, 'commands', [{ ...command, _deleted: false }], `user:${principal.userId}`);
+    await audit(deps.pool, { action: 'command.issue', farmId: principal.farmId, actorId: principal.userId, target: command.targetId, detail: { commandId: command.id, type: command.type, expiresAt: command.expiresAt }, ip: request.ip, at: now });
     return reply.status(201).send(command);
   });
 
@@ -53,6 +56,7 @@ export async function registerCommandRoutes(
     const docs = await deps.store.readById(principal.farmId, 'commands', id);
     if (!docs || docs._deleted) throw new TokkatotError('NOT_FOUND', 'No live command has this id.');
     await deps.store.writeServerDocs(principal.farmId, 'commands', [{ ...docs, _deleted: true }], `user:${principal.userId}`);
+    await audit(deps.pool, { action: 'command.cancel', farmId: principal.farmId, actorId: principal.userId, target: id, ip: request.ip, at: deps.now() });
     return reply.status(204).send();
   });
 }

@@ -37,9 +37,12 @@ describe('account tokens on the sync endpoints', () => {
     expect(ids).toEqual(['c-owner', 'c-manager']);
   });
 
-  it('lets workers send commands but not viewers', async () => {
-    expect((await command(farmHeaders(members.worker, 'farm-s'))).statusCode).toBe(201);
+  it('lets workers send commands but not viewers, and audits each command', async () => {
+    const sent = await command(farmHeaders(members.worker, 'farm-s'));
+    expect(sent.statusCode).toBe(201);
     expect((await command(farmHeaders(members.viewer, 'farm-s'))).statusCode).toBe(403);
+    const { rows } = await db.pool.query("SELECT farm_id, actor_id, detail->>'commandId' AS command_id FROM audit_log WHERE action = 'command.issue'");
+    expect(rows).toEqual([{ farm_id: 'farm-s', actor_id: members.worker.userId, command_id: sent.json().id }]);
   });
 
   it('lets only an owner claim an edge', async () => {
