@@ -113,6 +113,9 @@ describe('event log', () => {
     const outputs = (await getAs(app, viewer.accessToken, '/v1/farms/farm-h/events?type=output_changed')).json();
     expect(outputs.events).toHaveLength(1);
     expect(outputs.next).toBeNull();
+    for (const type of ['daily_record', 'alarm_cleared', 'node_fault']) {
+      expect((await getAs(app, viewer.accessToken, `/v1/farms/farm-h/events?type=${type}`)).json(), type).toEqual({ events: [], next: null });
+    }
     const older = (await getAs(app, viewer.accessToken, `/v1/farms/farm-h/events?before=${DAY0 + 2 * MINUTE}`)).json();
     expect(older.events.map((e: { summary: string }) => e.summary)).toEqual(['action 1', 'action 0']);
   });

@@ -1,18 +1,8 @@
 import { z } from 'zod';
-import { DateSchema, IdSchema } from '@tokkatot/shared';
+import { DailyRecordFiguresSchema, DateSchema, IdSchema } from '@tokkatot/shared';
 
-const CountSchema = z.number().int().min(0).max(1_000_000);
-
-/** The daily checklist as it travels in an event (a `daily_record` event or a `user_action` detail). */
-export const DailyRecordFieldsSchema = z.object({
-  coopId: IdSchema,
-  date: DateSchema,
-  mortality: z.object({ heat: CountSchema, sick: CountSchema, injured: CountSchema, unknown: CountSchema }),
-  culls: CountSchema,
-  feedBags: z.number().min(0).max(100_000).nullable(),
-  waterMeter: z.number().min(0).max(1e12).nullable(),
-  note: z.string().max(500).default(''),
-});
+/** The daily checklist as it travels in an event: the shared figures, for a coop and a farm-local date. */
+export const DailyRecordFieldsSchema = z.object({ coopId: IdSchema, date: DateSchema, ...DailyRecordFiguresSchema.shape });
 export type DailyRecordFields = z.infer<typeof DailyRecordFieldsSchema>;
 
 /**

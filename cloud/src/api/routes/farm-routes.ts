@@ -1,26 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { IdSchema, TimestampMsSchema, TokkatotError, type EventType } from '@tokkatot/shared';
+import { EventSchema, IdSchema, TimestampMsSchema, TokkatotError, type EventType } from '@tokkatot/shared';
 import { EventCursorSchema, readEvents } from '../queries/events.js';
 import { readHistory } from '../queries/history.js';
 import { loadCoopStates, summarizeCoop } from '../state/coop-state.js';
 import { loadFarmStatuses } from '../state/farm-status.js';
 import { authorizeFarm, farmStatus, parseInput, type FarmApiContext } from './context.js';
 
-const EVENT_TYPES = [
-  'output_changed',
-  'alarm_raised',
-  'alarm_reminded',
-  'alarm_acknowledged',
-  'alarm_cleared',
-  'command_result',
-  'daily_record',
-  'user_action',
-  'config_changed',
-  'sync_conflict_resolved',
-  'telemetry_gap',
-  'node_fault',
-] as const satisfies readonly EventType[];
+// Every event type the shared schema knows, read from it so a new type is filterable at once.
+const EVENT_TYPES = EventSchema.options.flatMap((option) => {
+  const type = option.shape.type;
+  return 'options' in type ? type.options : [...type.values];
+}) as [EventType, ...EventType[]];
 
 const HistoryQuerySchema = z
   .strictObject({
