@@ -119,9 +119,10 @@ describe('a manager editing curves, stages, ventilation, alarm limits and a duty
     await form.getByText(say(km, 'errRange', { min: '0', max: '20' })).waitFor();
     expect(documents().climateRules[0]!.fanStages).toEqual([{ outputId: 'fan-1', onAboveC: 0 }]);
     await form.locator('#fan-degrees-rule-1-0').fill('5.5');
+    await form.locator('#maxRunMinutes-rule-1').fill('30');
     await form.getByRole('button', { name: km('saveStages') }).click();
     await form.getByText(km('stagesSaved')).waitFor();
-    expect(documents().climateRules[0]).toMatchObject({ fanStages: [{ outputId: 'fan-1', onAboveC: 5.5 }], heaterStages: [{ outputId: 'heater-1', onBelowC: 0 }] });
+    expect(documents().climateRules[0]).toMatchObject({ fanStages: [{ outputId: 'fan-1', onAboveC: 5.5 }], heaterStages: [{ outputId: 'heater-1', onBelowC: 0 }], hysteresisC: 0.5, maxRunSeconds: 1800 });
     // The edited curve and stage together: 27 °C target + 2 °C half band + 5.5 °C = 34.5 °C (more than the 0.5 °C hysteresis above 33.1 °C).
     await expect.poll(fanWhy).toEqual({ code: 'not_above', valueC: 33.1, limitC: 34.5 });
   });

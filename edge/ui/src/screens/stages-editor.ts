@@ -48,20 +48,35 @@ export function StagesForm({ rule, outputs, onSaved }: { rule: ClimateRule; outp
   const heaters = outputs.filter((output) => output.kind === 'heater');
   const [fanRows, setFanRows] = useState<StageRow[]>(() => rule.fanStages.map((stage) => ({ outputId: stage.outputId, degrees: String(stage.onAboveC) })));
   const [heaterRows, setHeaterRows] = useState<StageRow[]>(() => rule.heaterStages.map((stage) => ({ outputId: stage.outputId, degrees: String(stage.onBelowC) })));
+  const [timing, setTiming] = useState({
+    hysteresisC: String(rule.hysteresisC),
+    minOnSeconds: String(rule.minOnSeconds),
+    minOffSeconds: String(rule.minOffSeconds),
+    maxRunMinutes: rule.maxRunSeconds === null ? '' : String(Math.round((rule.maxRunSeconds / 60) * 100) / 100),
+  });
   const [problems, setProblems] = useState<Problems>({});
   const [outcome, setOutcome] = useState<Outcome>(null);
+  const timingField = (name: keyof typeof timing, key: MessageKey) =>
+    html`<${NumberField} id=${`${name}-${rule.id}`} label=${t(key)} value=${timing[name]} onInput=${(value: string) => setTiming({ ...timing, [name]: value })} problem=${problems[name]} />`;
   const submit = async (event: Event) => {
     event.preventDefault();
     setOutcome(null);
     const fan = checkStages(fanRows, 'fan');
     const heater = checkStages(heaterRows, 'heater');
-    const found = { ...fan.problems, ...heater.problems };
+    const times = readNumbers(timing, { hysteresisC: [0.1, 5], minOnSeconds: [0, 86_400, true], minOffSeconds: [0, 86_400, true], maxRunMinutes: [1, 1440] });
+    const noLimit = timing.maxRunMinutes.trim() === '';
+    if (noLimit) delete times.problems.maxRunMinutes;
+    const found = { ...fan.problems, ...heater.problems, ...times.problems };
     setProblems(found);
     if (hasProblems(found)) return setOutcome({ kind: 'error', key: 'errFixFields' });
     try {
       await api.patch(`/api/climate-rules/${encodeURIComponent(rule.id)}`, {
         fanStages: fan.stages.map((stage) => ({ outputId: stage.outputId, onAboveC: stage.degrees })),
         heaterStages: heater.stages.map((stage) => ({ outputId: stage.outputId, onBelowC: stage.degrees })),
+        hysteresisC: times.values.hysteresisC,
+        minOnSeconds: times.values.minOnSeconds,
+        minOffSeconds: times.values.minOffSeconds,
+        maxRunSeconds: noLimit ? null : Math.round(times.values.maxRunMinutes * 60),
       });
       setOutcome({ kind: 'ok', key: 'stagesSaved' });
       onSaved();
@@ -72,6 +87,10 @@ export function StagesForm({ rule, outputs, onSaved }: { rule: ClimateRule; outp
   return html`<form noValidate onSubmit=${submit} data-testid=${`stages-${rule.id}`}>
     <${StageList} kind="fan" ruleId=${rule.id} rows=${fanRows} outputs=${fans} problems=${problems} onChange=${setFanRows} />
     <${StageList} kind="heater" ruleId=${rule.id} rows=${heaterRows} outputs=${heaters} problems=${problems} onChange=${setHeaterRows} />
+    <fieldset>
+      <legend>${t('switchingSection')}</legend>
+      ${timingField('hysteresisC', 'hysteresis')} ${timingField('minOnSeconds', 'minOnTime')} ${timingField('minOffSeconds', 'minOffTime')} ${timingField('maxRunMinutes', 'maxRunTime')}
+    </fieldset>
     <button type="submit" class="main wide"><${Icon} name="check" /> ${t('saveStages')}</button>
     <${OutcomeLine} outcome=${outcome} />
   </form>`;
