@@ -3,8 +3,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, type TestAccount } from '../support/accounts.js';
 import type { FarmFixture } from '../support/cloud-fixture.js';
+import { RxdbPeer } from '../support/rxdb-peer.js';
 import { createTestDatabase } from '../support/test-database.js';
-import { buildApiApp, configureFarm, DAY0, MINUTE, minuteReadings, OutboxWriter, postBatch, type TestClock } from './support/farm-api-fixture.js';
+import { buildApiApp, configureFarm, DAY0, MINUTE, minuteReadings, OutboxWriter, postBatch, sendAs, type TestClock } from './support/farm-api-fixture.js';
 import { SseClient } from './support/sse-client.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -13,6 +14,7 @@ let base: string;
 let farm: FarmFixture;
 let viewer: TestAccount;
 let outsider: TestAccount;
+let worker: TestAccount;
 const clock: TestClock = { now: DAY0 + 10 * 60 * MINUTE };
 const outbox = new OutboxWriter('farm-l');
 const clients: SseClient[] = [];
@@ -33,6 +35,7 @@ beforeAll(async () => {
   await configureFarm(app, db.pool, 'farm-m');
   viewer = await createMember(app, db.pool, 'farm-l', 'viewer');
   outsider = await createMember(app, db.pool, 'farm-m', 'owner');
+  worker = await createMember(app, db.pool, 'farm-l', 'worker');
 });
 
 afterAll(async () => {
@@ -84,6 +87,28 @@ describe('browser live stream', () => {
     client.close();
     for (let i = 0; i < 100 && app.services.live!.size > before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(app.services.live!.size).toBe(before);
+  });
+
+  it('hands an acknowledgement to a replicating RxDB client as a command document, which disappears when it expires', async () => {
+    await postBatch(app, farm, outbox.batch([outbox.event({ type: 'alarm_raised', ts: clock.now, coopId: 'coop-1', alarmId: 'alarm-rx', kind: 'water_low', severity: 'warning', message: 'water' })]));
+    const peer = new RxdbPeer('edge-rx', base, farm.edgeToken);
+    await peer.start(['commands']);
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 250 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await check()).toBe(true);
+    };
+    try {
+      const res = await sendAs(app, worker.accessToken, 'POST', '/v1/farms/farm-l/alarms/alarm-rx/acknowledge');
+      expect(res.statusCode).toBe(202);
+      const { commandId } = res.json();
+      await until(async () => (await peer.live('commands')).some((doc) => doc.id === commandId && doc.type === 'acknowledge_alarm' && doc.targetId === 'alarm-rx'));
+      clock.now += 600_000;
+      await app.services.store.expireCommands(clock.now);
+      await until(async () => !(await peer.live('commands')).some((doc) => doc.id === commandId));
+      expect(peer.errors).toEqual([]);
+    } finally {
+      await peer.stop();
+    }
   });
 
   it('delivers across instances: an upload to one app reaches a browser on another', async () => {
