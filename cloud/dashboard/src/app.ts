@@ -7,25 +7,12 @@ import { FarmAlarms } from './screens/farm-alarms.js';
 import { FarmCoops } from './screens/farm-coops.js';
 import { FarmMembers } from './screens/farm-members.js';
 import { FarmSchedules } from './screens/farm-schedules.js';
-import { FarmShell, type FarmTab } from './screens/farm-shell.js';
+import { FarmShell } from './screens/farm-shell.js';
 import { FarmsScreen } from './screens/farms.js';
 import { LoginScreen } from './screens/login.js';
+import { parseRoute, type Route } from './routes.js';
 import { refreshMe, store } from './state.js';
 import { useStore } from './store.js';
-
-/** A client route: the farms list, a farm's tab, or one coop. */
-export type Route = { kind: 'farms' } | { kind: 'farm'; farmId: string; tab: FarmTab } | { kind: 'coop'; farmId: string; coopId: string } | { kind: 'missing' };
-
-export function parseRoute(path: string): Route {
-  if (path === '/' || path === '') return { kind: 'farms' };
-  const parts = path.split('/').filter(Boolean).map((part) => decodeURIComponent(part));
-  if (parts[0] !== 'farms' || !parts[1]) return { kind: 'missing' };
-  const farmId = parts[1];
-  if (parts.length === 2) return { kind: 'farm', farmId, tab: 'coops' };
-  if (parts.length === 4 && parts[2] === 'coops') return { kind: 'coop', farmId, coopId: parts[3]! };
-  if (parts.length === 3 && (parts[2] === 'alarms' || parts[2] === 'schedules' || parts[2] === 'members')) return { kind: 'farm', farmId, tab: parts[2] };
-  return { kind: 'missing' };
-}
 
 function Screen({ route }: { route: Route }) {
   const { t } = useT();
