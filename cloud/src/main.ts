@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     readings,
     logger: { level: config.LOG_LEVEL },
     operations: { metrics, serveMetrics: !ownMetricsPort },
+    ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean) } : {}),
+    ...(config.DASHBOARD_DIR ? { dashboard: { root: path.resolve(config.DASHBOARD_DIR) } } : {}),
   });
   const metricsServer = ownMetricsPort ? new MetricsServer(metrics) : undefined;
   const maintenance = database.embedded ? startEmbeddedMaintenance({ pool: database.pool, store: app.services.store, log: app.log }) : undefined;

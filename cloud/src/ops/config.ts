@@ -30,6 +30,17 @@ export const CloudEnvSchema = z.object({
   METRICS_PORT: port.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data/cloud'),
+  /**
+   * The proxies in front of the API whose X-Forwarded-For is believed (comma-separated addresses
+   * or CIDRs, or `loopback`/`private`/`uniquelocal` …). Behind the load balancer this must be
+   * set, or every client shares the balancer's address and the per-IP rate limit.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Za-z.:/,_ -]{1,1000}$/, 'must be a comma-separated list of addresses, CIDRs or names like loopback')
+    .optional(),
+  /** Where the built dashboard is served from (default: cloud/dashboard/dist). */
+  DASHBOARD_DIR: z.string().min(1, 'must not be empty').optional(),
 });
 
 export type CloudEnv = z.infer<typeof CloudEnvSchema>;

@@ -37,4 +37,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://u@db/x' })).toThrow(/JWT_SECRET: must be set when DATABASE_URL is set/);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db/x', JWT_SECRET: 'a-long-enough-secret' }).DATABASE_URL).toBe('postgres://u@db/x');
   });
+
+  it('takes the trusted proxies as addresses, CIDRs or names, and refuses anything else', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).TRUST_PROXY).toBe('10.0.0.0/8, loopback');
+    expect(() => loadConfig({ TRUST_PROXY: 'true; rm -rf /' })).toThrow(/TRUST_PROXY: must be a comma-separated list/);
+  });
 });
