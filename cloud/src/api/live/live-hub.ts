@@ -15,6 +15,8 @@ export interface LiveHubOptions {
   loadCoops: (farmId: string) => Promise<CoopState[]>;
   loadAlarms: (farmId: string, alarmIds: readonly string[]) => Promise<AlarmView[]>;
   heartbeatMs: number;
+  /** Open streams one farm may hold on this instance (a farm has a handful of people; more is a leak or abuse). */
+  maxViewersPerFarm?: number;
   onError: (error: unknown) => void;
 }
 
@@ -59,6 +61,13 @@ export class LiveHub {
     const unlisten = this.unlisten;
     this.unlisten = undefined;
     await unlisten?.();
+  }
+
+  /** Tells whether the farm may open one more stream here. */
+  hasRoom(farmId: string): boolean {
+    let open = 0;
+    for (const viewer of this.viewers) if (viewer.farmId === farmId) open += 1;
+    return open < (this.options.maxViewersPerFarm ?? 50);
   }
 
   /** Open live streams (status, tests). */

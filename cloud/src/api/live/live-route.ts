@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { TokkatotError } from '@tokkatot/shared';
 import type { FarmApiContext } from '../routes/context.js';
 import { authorizeFarm } from '../routes/context.js';
 import type { LiveHub } from './live-hub.js';
@@ -10,6 +11,7 @@ import type { LiveHub } from './live-hub.js';
 export async function registerLiveRoute(app: FastifyInstance, ctx: FarmApiContext, hub: LiveHub): Promise<void> {
   app.get('/v1/farms/:farmId/live', async (request, reply) => {
     const { farmId } = await authorizeFarm(ctx, request, 'viewer');
+    if (!hub.hasRoom(farmId)) throw new TokkatotError('RATE_LIMITED', 'Too many live streams are open for this farm; close another tab first.');
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {

@@ -100,4 +100,19 @@ describe('live hub', () => {
       await hub.stop();
     }
   });
+
+  it('caps the streams one farm holds on an instance', async () => {
+    const hub = new LiveHub({ notifier, loadCoops: async () => [], loadAlarms: async () => [], heartbeatMs: 60_000, maxViewersPerFarm: 2, onError: () => undefined });
+    await hub.start();
+    try {
+      const close = await hub.open('farm-z', recordingSink());
+      await hub.open('farm-z', recordingSink());
+      expect(hub.hasRoom('farm-z')).toBe(false);
+      expect(hub.hasRoom('farm-other')).toBe(true);
+      close();
+      expect(hub.hasRoom('farm-z')).toBe(true);
+    } finally {
+      await hub.stop();
+    }
+  });
 });
