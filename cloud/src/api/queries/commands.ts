@@ -82,7 +82,8 @@ export async function listCommands(db: pg.Pool, farmId: string, now: number, lim
       ORDER BY (d.body->>'issuedAt')::bigint DESC, d.id DESC LIMIT $2`,
     [farmId, limit],
   );
-  return rows.map((row) => {
+  // A stored row that no longer passes the schema (poison) is not listed, as a pull would skip it.
+  return rows.filter((row) => CommandSchema.safeParse(row.body).success).map((row) => {
     const expired = row.body.expiresAt <= now;
     const outcome: CommandOutcome = row.outcome ?? (expired || row.deleted ? 'expired' : 'pending');
     return { ...row.body, outcome, detail: row.detail, cancelled: row.deleted && !expired && row.outcome === null };
