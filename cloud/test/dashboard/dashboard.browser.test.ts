@@ -343,6 +343,9 @@ describe('session, alarms and people', () => {
       await page.waitForSelector('[data-testid=rule-editor]');
       expect(await page.isDisabled('[data-testid=band-low]')).toBe(true);
       expect(await page.locator('[data-testid=save-rule]').count()).toBe(0);
+      // A farm they are not a member of does not exist for them.
+      await page.goto(`${baseUrl}/farms/farm-b`);
+      await page.waitForSelector('h1:has-text("រកមិនឃើញ")');
     } finally {
       await context.close();
     }

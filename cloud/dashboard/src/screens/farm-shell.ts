@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api/client.js';
 import { OnlineBadge } from '../components/coop-status.js';
 import { Icon, type IconName } from '../components/icons.js';
 import { LastSynced } from '../components/last-synced.js';
@@ -24,11 +25,20 @@ const TABS: Array<{ tab: FarmTab; label: MessageKey; icon: IconName; path: strin
 
 let live: LiveFarm | null = null;
 
-/** Keeps one farm current while any of its pages is open: saved copy first, then the API, the live stream and the offline copy. */
-function useFarm(farmId: string): void {
+/**
+ * Keeps one farm current while any of its pages is open: saved copy first, then the API, the
+ * live stream and the offline copy. Returns true when the cloud says the farm is not ours.
+ */
+function useFarm(farmId: string): boolean {
+  const [missing, setMissing] = useState(false);
   useEffect(() => {
+    setMissing(false);
     loadSavedFarm(farmId);
-    void Promise.all([refreshFarm(farmId), refreshAlarms(farmId)]).catch(() => undefined);
+    void Promise.all([refreshFarm(farmId), refreshAlarms(farmId)]).catch((error: unknown) => {
+      if (!(error instanceof ApiError) || (error.code !== 'NOT_FOUND' && error.code !== 'FORBIDDEN')) return;
+      setMissing(true);
+      live?.stop();
+    });
     openReplica(farmId);
     live?.stop();
     live = new LiveFarm(farmId);
@@ -38,14 +48,16 @@ function useFarm(farmId: string): void {
       live = null;
     };
   }, [farmId]);
+  return missing;
 }
 
 /** A farm's header (name, online, last syncs, role), its tabs and the tab's content. */
 export function FarmShell({ farmId, tab, children }: { farmId: string; tab: FarmTab | null; children: ComponentChildren }) {
   const { t, locale } = useT();
-  useFarm(farmId);
+  const missing = useFarm(farmId);
   const state = useStore(store);
   const copy = useStore(replica);
+  if (missing) return html`<h1>${t('notFound')}</h1><p><a class="back" href="/" onClick=${link(navigate)}>${t('back')}</a></p>`;
   const farm = state.farm[farmId];
   const overview = state.farms?.data.find((item) => item.id === farmId);
   const name = farm?.data.name ?? overview?.name ?? '';
