@@ -16,7 +16,9 @@ COPY shared shared
 COPY sync sync
 COPY cloud cloud
 # Fail the build, not the pod, when the sources do not type-check.
-RUN npx tsc -b cloud
+RUN npx tsc -b cloud cloud/dashboard
+# The owners' dashboard, served by the API from cloud/dashboard/dist.
+RUN npx tsx cloud/dashboard/scripts/build.ts
 
 FROM node:20.19-bookworm-slim AS runtime
 RUN apt-get update \

@@ -29,12 +29,20 @@ export class IngestService {
 
   async ingest(edgeId: string, farmId: string, batch: IngestBatch): Promise<IngestResult> {
     return withTransaction(this.pool, async (client) => {
+      // Records at or below a stream's acknowledged mark were landed before, even when the
+      // retention job has since pruned their ledger rows: a late re-send must add nothing.
+      const marks = await client.query<{ stream: string; acked_through: string }>(
+        'SELECT stream, acked_through FROM ingest_progress WHERE edge_id = $1 AND epoch = $2',
+        [edgeId, batch.epoch],
+      );
+      const acked = new Map(marks.rows.map((row) => [row.stream, Number(row.acked_through)]));
+      const unacked = batch.records.filter((r) => r.seq > (acked.get(r.stream) ?? 0));
       const inserted = await client.query<{ stream: string; seq: string }>(
         `INSERT INTO ingest_record (edge_id, epoch, stream, seq, farm_id, device_ts)
            SELECT $1, $6, r.stream, r.seq, $2, r.ts FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS r(stream, seq, ts)
            ORDER BY 3, 4
          ON CONFLICT (edge_id, epoch, stream, seq) DO NOTHING RETURNING stream, seq`,
-        [edgeId, farmId, batch.records.map((r) => r.stream), batch.records.map((r) => r.seq), batch.records.map((r) => r.ts), batch.epoch],
+        [edgeId, farmId, unacked.map((r) => r.stream), unacked.map((r) => r.seq), unacked.map((r) => r.ts), batch.epoch],
       );
       const fresh = new Set(inserted.rows.map((row) => `${row.stream}:${row.seq}`));
       const seen = new Set<string>();

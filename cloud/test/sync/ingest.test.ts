@@ -138,3 +138,13 @@ describe('outbox ingest', () => {
     expect((await send({ epoch: 'bad epoch!', records: [{ stream: 'critical', seq: 1, ts: T0, payload: 1 }] })).statusCode).toBe(400);
   });
 });
+
+describe('outbox ingest after retention', () => {
+  it('adds nothing for a re-send once the retention job has pruned the ledger rows below the mark', async () => {
+    const pruned = { epoch: 'epoch-pruned', records: [{ stream: 'readings', seq: 1, ts: T0, payload: readings('temp-9', 0, 5) }] };
+    expect((await send(pruned)).json()).toEqual({ ackedThrough: { readings: 1 } });
+    await db.pool.query("DELETE FROM ingest_record WHERE edge_id = $1 AND epoch = 'epoch-pruned'", [farm.edgeId]);
+    expect((await send(pruned)).json()).toEqual({ ackedThrough: { readings: 1 } });
+    expect(await count("SELECT sum(count) AS n FROM telemetry_rollup WHERE sensor_id = 'temp-9' AND resolution = 'day'")).toBe(5);
+  });
+});
