@@ -39,6 +39,7 @@ async function main(): Promise<void> {
         url: config.cloud.url,
         ...(config.cloud.uploadBytesPerSecond ? { uploadBytesPerSecond: config.cloud.uploadBytesPerSecond } : {}),
         ...(config.cloud.readingsBudgetBytes ? { readingsBudgetBytes: config.cloud.readingsBudgetBytes } : {}),
+        readingsIntervalMs: config.cloud.readingsIntervalSeconds * 1000,
         log,
       })
     : undefined;

@@ -161,9 +161,11 @@ export function applyCoopState(farmId: string, coop: CoopState): void {
   const state = store.get();
   const farm = state.farm[farmId];
   const { sensors: _s, outputs: _o, alarms: _a, rules: _r, ...summary } = coop;
-  const nextFarm = farm
-    ? { ...state.farm, [farmId]: keep(`farm.${farmId}`, { ...farm.data, coops: farm.data.coops.map((item) => (item.id === coop.id ? { ...item, ...summary } : item)) }) }
-    : state.farm;
+  // A coop the farm page has not seen yet (an edge that just paired replicates its coops after
+  // the page loaded) joins the list instead of being dropped.
+  const known = farm?.data.coops.some((item) => item.id === coop.id) ?? false;
+  const coops = farm ? (known ? farm.data.coops.map((item) => (item.id === coop.id ? { ...item, ...summary } : item)) : [...farm.data.coops, summary]) : [];
+  const nextFarm = farm ? { ...state.farm, [farmId]: keep(`farm.${farmId}`, { ...farm.data, coops }) } : state.farm;
   store.set({ coop: { ...state.coop, [key]: keep(`coop.${key}`, coop) }, farm: nextFarm });
 }
 

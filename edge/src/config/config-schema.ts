@@ -94,7 +94,9 @@ export const EdgeConfigSchema = z.strictObject({
       uploadBytesPerSecond: z.number().int().min(1000).optional(),
       /** Disk budget for raw readings waiting to upload; beyond it the oldest become minute aggregates. */
       readingsBudgetBytes: z.number().int().min(100_000).optional(),
+      /** How often new readings are queued for upload: the owners' live values lag by up to this. */
+      readingsIntervalSeconds: z.number().int().min(5).max(3600).default(60),
     })
-    .default({}),
+    .default({ readingsIntervalSeconds: 60 }),
 });
 export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;
