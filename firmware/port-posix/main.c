@@ -54,7 +54,7 @@ static uint32_t random_boot_id(void) {
 }
 
 /* The original Tokkatot board: active-low relays on GPIO 27/25/26/14, DHT22 on 32, water on 35. */
-static void define_board(tk_board_t *b, const char *node_id, bool wireless, bool pad_fan) {
+static void define_board(tk_board_t *b, const char *node_id, const char *version, bool wireless, bool pad_fan) {
   static const tk_output_desc_t outputs[] = {{0, TK_OUTPUT_FEEDER, false, true, 27},
                                              {1, TK_OUTPUT_CONVEYOR, false, true, 25},
                                              {2, TK_OUTPUT_FAN, false, true, 26},
@@ -64,7 +64,7 @@ static void define_board(tk_board_t *b, const char *node_id, bool wireless, bool
   static const tk_sensor_desc_t sensors[] = {{0, TK_SENSOR_TEMPERATURE, 32}, {1, TK_SENSOR_HUMIDITY, 32}, {2, TK_SENSOR_WATER_LEVEL, 35}};
   memset(b, 0, sizeof *b);
   b->node_id = node_id;
-  b->firmware_version = FIRMWARE_VERSION;
+  b->firmware_version = version;
   b->hardware_revision = 1;
   b->wireless = wireless;
   b->output_count = sizeof outputs / sizeof outputs[0];
@@ -140,7 +140,9 @@ static void usage(FILE *to) {
   fprintf(to,
           "usage: tokkatot-sim [options]\n"
           "  --node-id ID          node id (default coop-sim-1)\n"
-          "  --data-dir DIR        stored configuration and command journal (default .)\n"
+          "  --data-dir DIR        stored configuration, command journal, firmware slots (default .)\n"
+          "  --state-dir DIR       the same as --data-dir\n"
+          "  --slot-size N         bytes a firmware slot holds (default 4 MiB)\n"
           "  --link PATH           also make PATH a symlink to the serial device\n"
           "  --speed N             run the coop's physics N times faster than real time (default 1)\n"
           "  --start-hour H        time of day the simulation starts at (default 6)\n"
@@ -228,8 +230,10 @@ int main(int argc, char **argv) {
       return 2;
     } else if (strcmp(a, "--node-id") == 0) {
       sim.node_id = v;
-    } else if (strcmp(a, "--data-dir") == 0) {
+    } else if (strcmp(a, "--data-dir") == 0 || strcmp(a, "--state-dir") == 0) {
       sim.data_dir = v;
+    } else if (strcmp(a, "--slot-size") == 0) {
+      sim.slot_capacity = (uint32_t)strtoul(v, NULL, 10);
     } else if (strcmp(a, "--link") == 0) {
       link = v;
     } else if (strcmp(a, "--speed") == 0) {
@@ -300,7 +304,7 @@ int main(int argc, char **argv) {
     if (getppid() != parent_at_start) return 0; /* the parent died before prctl took effect */
   }
 
-  define_board(&sim.board, sim.node_id, mqtt_url != NULL, pad_fan);
+  define_board(&sim.board, sim.node_id, sim_boot_select(FIRMWARE_VERSION), mqtt_url != NULL, pad_fan);
   if (pad_fan) sim.pad_fan_channel = 6;
   coop_model_init(&sim.coop, start_hour, birds, outside_min_c, outside_max_c);
 
@@ -328,7 +332,8 @@ int main(int argc, char **argv) {
   start_ms = last_ms = sim.now_ms = sim.start_ms = monotonic_ms();
   if (!echo) {
     uint32_t boot_id = random_boot_id();
-    journal("boot boot=%08x reason=%s\n", boot_id, reset_name((uint8_t)reset_reason));
+    journal("boot boot=%08x reason=%s", boot_id, reset_name((uint8_t)reset_reason));
+    sim_journal_line(" version=%s\n", sim.board.firmware_version);
     tk_node_init(&node, &sim.board, boot_id, (uint8_t)reset_reason, (uint32_t)sim.now_ms);
   }
 #ifdef TOKKATOT_SIM_MQTT
@@ -352,6 +357,8 @@ int main(int argc, char **argv) {
         ssize_t n = read(sim.fd, buf, sizeof buf);
         if (n > 0 && echo) {
           if (write(sim.fd, buf, (size_t)n) != n) sim_log("echo write short");
+        } else if (n > 0 && sim.never_healthy) {
+          /* The faulty image of the rollback test: its link never hears the edge. */
         } else if (n > 0) {
           if (sim.line_noise > 0 && sim_random() < sim.line_noise) buf[rand() % n] ^= (uint8_t)(1u << (rand() % 8));
           tk_node_receive_bytes(&node, buf, (size_t)n, (uint32_t)sim.now_ms);
@@ -367,12 +374,16 @@ int main(int argc, char **argv) {
     }
 #endif
     if (echo) continue;
-    if (reboot_requested || (reboot_after_ms >= 0 && sim.now_ms - start_ms >= (uint64_t)reboot_after_ms)) {
+    if (reboot_requested || sim.reboot_pending || (reboot_after_ms >= 0 && sim.now_ms - start_ms >= (uint64_t)reboot_after_ms)) {
       uint32_t boot_id = random_boot_id();
       reboot_requested = 0;
       reboot_after_ms = -1;
+      sim.reboot_pending = false;
       sim.delayed_count = 0;
-      journal("boot boot=%08x reason=%s\n", boot_id, "software");
+      /* Through the bootloader again: a slot switch or a rollback takes effect here. */
+      sim.board.firmware_version = sim_boot_select(FIRMWARE_VERSION);
+      journal("boot boot=%08x reason=%s", boot_id, "software");
+      sim_journal_line(" version=%s\n", sim.board.firmware_version);
       sim_log("rebooting");
       tk_node_init(&node, &sim.board, boot_id, TK_RESET_SOFTWARE, (uint32_t)sim.now_ms);
       memset(scheduled_samples, 0, sizeof scheduled_samples);

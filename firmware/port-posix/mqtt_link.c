@@ -28,6 +28,7 @@ static const char *prv_suffix(uint8_t type) {
     case TK_MSG_NACK: return "nack";
     case TK_MSG_STATE: return "state";
     case TK_MSG_FAULT: return "fault";
+    case TK_MSG_UPDATE_STATUS: return "update-status";
     default: return NULL;
   }
 }
@@ -57,6 +58,7 @@ static void on_message(struct mosquitto *mosq, void *userdata, const struct mosq
   (void)mosq;
   (void)userdata;
   if (msg->payloadlen <= 0) return;
+  if (sim.never_healthy) return; /* the faulty image of the rollback test hears nothing */
   tk_node_receive_frame(link_state.node, (const uint8_t *)msg->payload, (size_t)msg->payloadlen, (uint32_t)sim.now_ms);
 }
 

@@ -45,6 +45,10 @@ typedef struct {
   sim_delayed_t delayed[SIM_DELAYED_MAX];
   int delayed_count;
   uint64_t now_ms;
+  /* firmware slots (port-posix/sim_update.c) */
+  uint32_t slot_capacity;  /* 0 = default */
+  bool never_healthy;      /* the booted image is deaf to the edge (the rollback test) */
+  bool reboot_pending;     /* the firmware asked for a restart (slot switch, rollback) */
   /* mqtt link (port-posix/mqtt_link.c), if built */
   void *mqtt;
 } sim_t;
@@ -59,6 +63,12 @@ bool sim_output_active(int idx);
 
 /** Writes due delayed frames to the link. */
 void sim_flush_delayed(void);
+
+/** Chooses the boot slot like a bootloader with rollback; returns the booted image's version. */
+const char *sim_boot_select(const char *factory_version);
+
+/** Appends one formatted line to <node>.journal. */
+void sim_journal_line(const char *fmt, ...);
 
 /** Logs to stderr when --verbose. */
 void sim_log(const char *fmt, ...);

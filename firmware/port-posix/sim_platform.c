@@ -26,6 +26,19 @@ void sim_log(const char *fmt, ...) {
   va_end(ap);
 }
 
+void sim_journal_line(const char *fmt, ...) {
+  char path[512];
+  va_list ap;
+  FILE *f;
+  snprintf(path, sizeof path, "%s/%s.journal", sim.data_dir, sim.node_id);
+  f = fopen(path, "a");
+  if (f == NULL) return;
+  va_start(ap, fmt);
+  vfprintf(f, fmt, ap);
+  va_end(ap);
+  fclose(f);
+}
+
 double sim_random(void) { return (double)rand() / ((double)RAND_MAX + 1.0); }
 
 void tk_platform_pin_write(uint32_t pin, bool high) {

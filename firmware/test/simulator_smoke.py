@@ -17,9 +17,9 @@ with tempfile.TemporaryDirectory() as data:
         fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
         tty.setraw(fd)
         termios.tcflush(fd, termios.TCIFLUSH)
-        # helloRequest, seq 7: version 1, type 0x13, seq 07 00, CRC-32 — COBS-stuffed, 0x00-delimited.
+        # helloRequest, seq 7: version 2, type 0x13, seq 07 00, CRC-32 — COBS-stuffed, 0x00-delimited.
         import zlib
-        raw = bytes([1, 0x13, 7, 0])
+        raw = bytes([2, 0x13, 7, 0])
         raw += zlib.crc32(raw).to_bytes(4, "little")
         def cobs(data):
             out, block = bytearray(), bytearray()

@@ -20,14 +20,20 @@ HEADER = ROOT / "firmware" / "test" / "generated" / "device_frames.h"
 MESSAGE_TYPES = {"hello": "TK_MSG_HELLO", "heartbeat": "TK_MSG_HEARTBEAT", "readings": "TK_MSG_READINGS",
                  "ack": "TK_MSG_ACK", "nack": "TK_MSG_NACK", "state": "TK_MSG_STATE", "fault": "TK_MSG_FAULT",
                  "config": "TK_MSG_CONFIG", "setOutput": "TK_MSG_SET_OUTPUT", "ping": "TK_MSG_PING",
-                 "helloRequest": "TK_MSG_HELLO_REQUEST"}
+                 "helloRequest": "TK_MSG_HELLO_REQUEST", "updateStatus": "TK_MSG_UPDATE_STATUS",
+                 "updateBegin": "TK_MSG_UPDATE_BEGIN", "updateChunk": "TK_MSG_UPDATE_CHUNK", "updateCommit": "TK_MSG_UPDATE_COMMIT",
+                 "updateConfirm": "TK_MSG_UPDATE_CONFIRM"}
 OUTPUT_KINDS = {"fan": 1, "heater": 2, "feeder": 3, "conveyor": 4, "light": 5, "water_pump": 6, "siren": 7, "relay": 8}
 SENSOR_KINDS = {"temperature": 1, "humidity": 2, "water_level": 3, "ammonia": 4, "power": 5}
 SENSOR_FAILURES = {"no_response": 1, "checksum": 2, "out_of_range": 3, "stuck": 4, "disconnected": 5}
 REASONS = {"boot": 0, "commanded": 1, "duration_elapsed": 2, "fail_safe": 3, "max_on_cut": 4, "local": 5}
 RESETS = {"unknown": 0, "power_on": 1, "software": 2, "watchdog": 3, "brownout": 4, "panic": 5, "external": 6}
 NACKS = {"unknown_output": 1, "invalid_level": 2, "exceeds_max_on": 3, "stale_session": 4, "invalid_config": 5,
-         "unsupported": 6, "not_configured": 7}
+         "unsupported": 6, "not_configured": 7, "updating": 8}
+SLOTS = {"a": 0, "b": 1}
+UPDATE_STATES = {"idle": 0, "receiving": 1, "verifying": 2, "ready": 3, "failed": 4, "rebooting": 5}
+UPDATE_ERRORS = {"too_large": 1, "hash_mismatch": 2, "flash_error": 3, "no_transfer": 4, "bad_chunk": 5, "not_ready": 6,
+                 "invalid_image": 7, "image_unconfirmed": 8}
 FAULTS = {"sensor_failure": 1, "sensor_recovered": 2, "watchdog_reset": 3, "brownout_reset": 4, "panic_reset": 5,
           "link_lost": 6, "link_restored": 7, "max_on_cut": 8}
 
@@ -55,12 +61,14 @@ def body(m):
         outs = arr([f"{{{o['channel']}, {OUTPUT_KINDS[o['kind']]}, {b(o['dimmable'])}, {b(o['activeLow'])}}}" for o in m["outputs"]], "{0, 0, false, false}")
         sens = arr([f"{{{s['channel']}, {SENSOR_KINDS[s['kind']]}}}" for s in m["sensors"]], "{0, 0}")
         return (f".hello = {{{c_string(m['nodeId'])}, {c_string(m['firmwareVersion'])}, {m['hardwareRevision']}, "
-                f"{m['bootId']}u, {RESETS[m['resetReason']]}, {len(m['outputs'])}, {outs}, {len(m['sensors'])}, {sens}}}")
+                f"{m['bootId']}u, {RESETS[m['resetReason']]}, {SLOTS[m['slot']]}, {b(m['imageConfirmed'])}, "
+                f"{len(m['outputs'])}, {outs}, {len(m['sensors'])}, {sens}}}")
     if t == "heartbeat":
         c = m["counters"]
         rssi = -128 if m["rssi"] is None else m["rssi"]
         counters = ", ".join(f"{c[k]}u" for k in ["rxFrames", "txFrames", "rxCrcErrors", "rxMalformed", "rxDuplicates", "linkLosses"])
-        return f".heartbeat = {{{m['bootId']}u, {m['uptimeS']}u, {m['freeHeap']}u, {rssi}, {b(m['linkUp'])}, {{{counters}}}}}"
+        return (f".heartbeat = {{{m['bootId']}u, {m['uptimeS']}u, {m['freeHeap']}u, {rssi}, {b(m['linkUp'])}, {b(m['updating'])}, "
+                f"{{{counters}}}, {c_string(m['firmwareVersion'])}, {SLOTS[m['slot']]}, {b(m['imageConfirmed'])}}}")
     if t == "readings":
         items = arr([
             f"{{{r['channel']}, 0, {centi(r['value'])}}}" if r["status"] == "ok" else f"{{{r['channel']}, {SENSOR_FAILURES[r['failure']]}, 0}}"
@@ -70,7 +78,7 @@ def body(m):
         return f".ack = {{{m['ackSeq']}, {m['id']}u, {NACKS[m['error']] if t == 'nack' else 0}}}"
     if t == "state":
         outs = arr([f"{{{o['channel']}, {b(o['state'] == 'on')}, {o['level']}, {REASONS[o['reason']]}, {o['remainingS']}u}}" for o in m["outputs"]], "{0, false, 0, 0, 0u}")
-        return f".state = {{{m['bootId']}u, {b(m['configured'])}, {b(m['failSafeActive'])}, {len(m['outputs'])}, {outs}}}"
+        return f".state = {{{m['bootId']}u, {b(m['configured'])}, {b(m['failSafeActive'])}, {b(m['updating'])}, {len(m['outputs'])}, {outs}}}"
     if t == "fault":
         channel = 255 if m["channel"] is None else m["channel"]
         return f".fault = {{{FAULTS[m['fault']]}, {channel}, {m['detail']}}}"
@@ -81,7 +89,18 @@ def body(m):
                 f"{len(m['sensors'])}, {sens}}}")
     if t == "setOutput":
         return f".set_output = {{{m['id']}u, {m['bootId']}u, {m['channel']}, {b(m['state'] == 'on')}, {m['level']}, {m['durationS']}u}}"
-    return None  # ping, helloRequest: no payload
+    if t == "updateStatus":
+        error = 0 if m["error"] is None else UPDATE_ERRORS[m["error"]]
+        return f".update_status = {{{UPDATE_STATES[m['state']]}, {error}, {m['nextOffset']}u}}"
+    if t == "updateBegin":
+        digest = ", ".join(f"0x{x:02x}" for x in bytes.fromhex(m["sha256"]))
+        return f".update_begin = {{{c_string(m['version'])}, {m['size']}u, {{{digest}}}, {m['chunkSize']}}}"
+    if t == "updateChunk":
+        data = bytes.fromhex(m["data"])
+        return f".update_chunk = {{{m['offset']}u, {len(data)}, {{{', '.join(f'0x{x:02x}' for x in data)}}}}}"
+    if t == "updateCommit":
+        return f".update_commit = {{{m['healthTimeoutS']}}}"
+    return None  # ping, helloRequest, updateConfirm: no payload
 
 
 def byte_array(name, hex_text):

@@ -9,6 +9,10 @@ import {
   type HelloMessage,
   type NackMessage,
   type SetOutputMessage,
+  type UpdateBeginMessage,
+  type UpdateChunkMessage,
+  type UpdateCommitMessage,
+  type UpdateConfirmMessage,
 } from '@tokkatot/shared';
 import type { CommandOutcome, DeviceEventMap, OfflineReason } from './events.js';
 import type { ResetLine } from './gpio/reset-line.js';
@@ -127,6 +131,17 @@ export class DeviceManager extends EventEmitter<DeviceEventMap> {
     return outcome;
   }
 
+  /**
+   * Sends one firmware update message to a node (src/firmware-update). Update messages are
+   * idempotent by content, so the updater resends them itself; false when the node is unknown or
+   * its link is down right now.
+   */
+  async sendUpdateMessage(nodeId: string, message: UpdateBeginMessage | UpdateChunkMessage | UpdateCommitMessage | UpdateConfirmMessage): Promise<boolean> {
+    const session = this.sessions.get(nodeId);
+    if (!session || !session.transport.isLinkUp(session.address)) return false;
+    return session.transport.send(session.address, { seq: session.nextSeq(), message });
+  }
+
   /** Asks every node (or one) to introduce itself again. */
   async requestHello(nodeId?: string): Promise<void> {
     const targets = nodeId ? [this.sessions.get(nodeId)].filter((s) => s !== undefined) : [...this.sessions.values()];
@@ -236,6 +251,9 @@ export class DeviceManager extends EventEmitter<DeviceEventMap> {
       case 'state':
         session.state = message;
         this.emit('outputStateReported', { nodeId, state: message, receivedAt: now });
+        break;
+      case 'updateStatus':
+        this.emit('updateStatusReported', { nodeId, status: message, receivedAt: now });
         break;
       case 'fault':
         this.log().warn({ ns: NS, nodeId, fault: message.fault, channel: message.channel }, 'node fault');

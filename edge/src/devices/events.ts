@@ -9,6 +9,7 @@ import type {
   ResetReason,
   SetOutputMessage,
   StateMessage,
+  UpdateStatusMessage,
 } from '@tokkatot/shared';
 
 export type TransportKind = 'serial' | 'mqtt';
@@ -35,6 +36,8 @@ export interface DeviceEventMap {
   readingsReceived: [event: { nodeId: string; readings: DeviceReading[]; receivedAt: number }];
   outputStateReported: [event: { nodeId: string; state: StateMessage; receivedAt: number }];
   faultReported: [event: { nodeId: string; fault: FaultMessage; receivedAt: number }];
+  /** A node's answer to a firmware update request (src/firmware-update reads these). */
+  updateStatusReported: [event: { nodeId: string; status: UpdateStatusMessage; receivedAt: number }];
   commandSettled: [event: { nodeId: string; command: SetOutputMessage; outcome: CommandOutcome }];
   frameRejected: [event: { transport: TransportKind; address: string; error: FrameErrorCode | 'topic_mismatch'; detail: string }];
   linkOpened: [event: { transport: TransportKind; address: string }];

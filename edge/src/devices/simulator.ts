@@ -78,7 +78,8 @@ export interface SimulatedCoopOptions {
 }
 
 export interface JournalEntry {
-  kind: 'boot' | 'executed';
+  /** boot, executed command, and the firmware slots' switch, confirm and rollback. */
+  kind: 'boot' | 'executed' | 'switch' | 'confirm' | 'rollback';
   fields: Record<string, string>;
 }
 

@@ -85,7 +85,7 @@ describe('DeviceManager over MQTT', () => {
     const nodeA = await connectAs('node-a');
     const hello = encodeFrame({
       seq: 1,
-      message: { type: 'hello', nodeId: 'node-b', firmwareVersion: '1.0.0', hardwareRevision: 1, bootId: 5, resetReason: 'power_on', outputs: [], sensors: [] },
+      message: { type: 'hello', nodeId: 'node-b', firmwareVersion: '1.0.0', hardwareRevision: 1, bootId: 5, resetReason: 'power_on', slot: 'a', imageConfirmed: true, outputs: [], sensors: [] },
     });
     await nodeA.publishAsync(`tokkatot/${FARM}/node/node-a/hello`, Buffer.from(hello), { qos: 1 });
     expect((await mismatch).address).toBe('node-a');

@@ -27,6 +27,8 @@ static void prv_send_hello(tk_node_t *n) {
   h->hardware_revision = b->hardware_revision;
   h->boot_id = n->boot_id;
   h->reset_reason = n->reset_reason;
+  h->slot = n->update.boot.running_slot;
+  h->image_confirmed = n->update.boot.confirmed;
   h->output_count = b->output_count;
   for (i = 0; i < b->output_count; i++) {
     h->outputs[i].channel = b->outputs[i].channel;
@@ -47,6 +49,7 @@ void tk_node_get_state(const tk_node_t *n, tk_state_t *s, uint32_t now_ms) {
   s->boot_id = n->boot_id;
   s->configured = n->configured;
   s->fail_safe_active = n->link == TK_LINK_LOST;
+  s->updating = tk_update_active(&n->update);
   s->count = n->board->output_count;
   for (i = 0; i < n->board->output_count; i++) {
     const tk_output_runtime_t *rt = &n->outputs.rt[i];
@@ -74,7 +77,11 @@ static void prv_send_heartbeat(tk_node_t *n, uint32_t now_ms) {
   h->free_heap = tk_platform_free_heap();
   h->rssi = n->board->wireless ? tk_platform_rssi() : (int8_t)TK_NO_RSSI;
   h->link_up = n->link == TK_LINK_UP;
+  h->updating = tk_update_active(&n->update);
   h->counters = n->counters;
+  strncpy(h->firmware_version, n->board->firmware_version, TK_MAX_FIRMWARE_VERSION_LEN);
+  h->slot = n->update.boot.running_slot;
+  h->image_confirmed = n->update.boot.confirmed;
   prv_send(n);
 }
 
@@ -84,6 +91,13 @@ static void prv_send_fault(tk_node_t *n, uint8_t kind, uint8_t channel, uint8_t 
   n->out.u.fault.kind = kind;
   n->out.u.fault.channel = channel;
   n->out.u.fault.detail = detail;
+  prv_send(n);
+}
+
+static void prv_send_update_status(tk_node_t *n, const tk_update_status_t *status) {
+  memset(&n->out, 0, sizeof n->out);
+  n->out.type = TK_MSG_UPDATE_STATUS;
+  n->out.u.update_status = *status;
   prv_send(n);
 }
 
@@ -172,6 +186,8 @@ static uint8_t prv_set_output(tk_node_t *n, const tk_set_output_t *c, uint16_t s
   int idx;
   const tk_output_desc_t *d;
   if (c->boot_id != n->boot_id) return TK_NACK_STALE_SESSION;
+  /* During an update every output is held in its fail-safe state. */
+  if (tk_update_active(&n->update)) return TK_NACK_UPDATING;
   idx = tk_outputs_find(&n->outputs, c->channel);
   if (idx < 0) return TK_NACK_UNKNOWN_OUTPUT;
   if (!n->configured || n->max_on_s[idx] == 0u) return TK_NACK_NOT_CONFIGURED;
@@ -218,9 +234,43 @@ static void prv_handle_request(tk_node_t *n, const tk_msg_t *m, uint32_t now_ms)
   if (result == TK_ACK_OK) prv_send_state(n, now_ms);
 }
 
+static void prv_apply_fail_safe(tk_node_t *n, uint32_t now_ms);
+
+/* Runs one update request; a transfer that starts holds every output in fail-safe at once. */
+static void prv_handle_update(tk_node_t *n, const tk_msg_t *m, uint32_t now_ms) {
+  tk_update_status_t status;
+  bool was_active = tk_update_active(&n->update);
+  switch (m->type) {
+    case TK_MSG_UPDATE_BEGIN:
+      tk_update_begin(&n->update, &m->u.update_begin, now_ms, &status);
+      break;
+    case TK_MSG_UPDATE_CHUNK:
+      tk_update_chunk(&n->update, &m->u.update_chunk, now_ms, &status);
+      break;
+    case TK_MSG_UPDATE_COMMIT:
+      tk_update_commit(&n->update, &m->u.update_commit, now_ms, &status);
+      break;
+    default: /* confirm: the frame that carries it proves the link */
+      tk_update_status(&n->update, 0, &status);
+      /* The hello says what the image is: announce again so the edge's copy says "confirmed". */
+      if (tk_update_confirm(&n->update)) tk_node_announce(n, now_ms);
+      break;
+  }
+  if (!was_active && tk_update_active(&n->update)) {
+    prv_apply_fail_safe(n, now_ms);
+    prv_send_state(n, now_ms);
+  }
+  prv_send_update_status(n, &status);
+  if (status.state == TK_UPDATE_REBOOTING && !n->rebooting) {
+    n->rebooting = true;
+    tk_platform_reboot();
+  }
+}
+
 static void prv_on_frame(void *ctx, tk_frame_error_t err, const tk_msg_t *m) {
   tk_node_t *n = (tk_node_t *)ctx;
   uint32_t now_ms = n->rx_now_ms;
+  if (n->rebooting) return;
   if (err != TK_FRAME_OK) {
     if (err == TK_FRAME_ERR_CRC) {
       n->counters.rx_crc_errors++;
@@ -250,6 +300,12 @@ static void prv_on_frame(void *ctx, tk_frame_error_t err, const tk_msg_t *m) {
     case TK_MSG_SET_OUTPUT:
       prv_handle_request(n, m, now_ms);
       break;
+    case TK_MSG_UPDATE_BEGIN:
+    case TK_MSG_UPDATE_CHUNK:
+    case TK_MSG_UPDATE_COMMIT:
+    case TK_MSG_UPDATE_CONFIRM:
+      prv_handle_update(n, m, now_ms);
+      break;
     default: /* ping: its arrival was the point */
       break;
   }
@@ -270,6 +326,9 @@ void tk_node_init(tk_node_t *n, const tk_board_t *board, uint32_t boot_id, uint8
   n->config.heartbeat_period_ms = TK_DEFAULT_HEARTBEAT_MS;
   memset(&stored, 0, sizeof stored);
   if (tk_platform_config_load(&stored) && prv_validate_config(n, &stored) == TK_ACK_OK) prv_apply_config(n, &stored);
+  tk_update_init(&n->update, now_ms);
+  /* The first boot of a new image continues the update: outputs stay in their fail-safe states. */
+  if (!n->update.boot.confirmed && n->configured) prv_apply_fail_safe(n, now_ms);
   tk_sensors_init(&n->sensors, board, now_ms);
   tk_frame_parser_init(&n->parser);
   n->link = TK_LINK_WAITING;
@@ -305,6 +364,21 @@ void tk_node_tick(tk_node_t *n, uint32_t now_ms) {
   uint32_t changed, cut = 0;
   uint8_t i;
   tk_readings_t *rd;
+  tk_update_status_t status;
+  if (n->rebooting) return;
+  if (tk_update_health_expired(&n->update, now_ms)) {
+    /* A new image that nobody confirmed in time is not trusted: back to the previous slot. */
+    n->rebooting = true;
+    tk_platform_image_rollback();
+    return;
+  }
+  {
+    bool was_active = tk_update_active(&n->update);
+    if (tk_update_tick(&n->update, now_ms, &status)) {
+      prv_send_update_status(n, &status);
+      if (was_active != tk_update_active(&n->update)) prv_send_state(n, now_ms);
+    }
+  }
   if (n->link != TK_LINK_LOST && prv_reached(now_ms, n->last_rx_ms + n->config.link_timeout_ms)) {
     n->link = TK_LINK_LOST;
     n->counters.link_losses++;
@@ -360,7 +434,7 @@ void tk_node_tick(tk_node_t *n, uint32_t now_ms) {
 
 void tk_node_set_local(tk_node_t *n, uint8_t channel, bool on, uint32_t now_ms) {
   int idx = tk_outputs_find(&n->outputs, channel);
-  if (idx < 0) return;
+  if (idx < 0 || tk_update_active(&n->update)) return;
   tk_outputs_set(&n->outputs, idx, on, 100u, 0, TK_REASON_LOCAL, now_ms);
   prv_send_state(n, now_ms);
 }

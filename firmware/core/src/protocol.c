@@ -50,6 +50,8 @@ static bool prv_encode_payload(const tk_msg_t *m, prv_writer_t *w) {
       prv_u8(w, h->hardware_revision);
       prv_u32(w, h->boot_id);
       prv_u8(w, h->reset_reason);
+      prv_u8(w, h->slot);
+      prv_u8(w, h->image_confirmed ? 1u : 0u);
       prv_u8(w, h->output_count);
       for (i = 0; i < h->output_count; i++) {
         prv_u8(w, h->outputs[i].channel);
@@ -69,13 +71,16 @@ static bool prv_encode_payload(const tk_msg_t *m, prv_writer_t *w) {
       prv_u32(w, h->uptime_s);
       prv_u32(w, h->free_heap);
       prv_u8(w, (uint8_t)h->rssi);
-      prv_u8(w, h->link_up ? 1u : 0u);
+      prv_u8(w, (h->link_up ? 1u : 0u) | (h->updating ? 2u : 0u));
       prv_u32(w, h->counters.rx_frames);
       prv_u32(w, h->counters.tx_frames);
       prv_u32(w, h->counters.rx_crc_errors);
       prv_u32(w, h->counters.rx_malformed);
       prv_u32(w, h->counters.rx_duplicates);
       prv_u32(w, h->counters.link_losses);
+      prv_str(w, h->firmware_version);
+      prv_u8(w, h->slot);
+      prv_u8(w, h->image_confirmed ? 1u : 0u);
       return true;
     }
     case TK_MSG_READINGS: {
@@ -100,7 +105,7 @@ static bool prv_encode_payload(const tk_msg_t *m, prv_writer_t *w) {
       const tk_state_t *s = &m->u.state;
       if (s->count > TK_MAX_OUTPUTS) return false;
       prv_u32(w, s->boot_id);
-      prv_u8(w, (s->configured ? 1u : 0u) | (s->fail_safe_active ? 2u : 0u));
+      prv_u8(w, (s->configured ? 1u : 0u) | (s->fail_safe_active ? 2u : 0u) | (s->updating ? 4u : 0u));
       prv_u8(w, s->count);
       for (i = 0; i < s->count; i++) {
         prv_u8(w, s->outputs[i].channel);
@@ -147,8 +152,32 @@ static bool prv_encode_payload(const tk_msg_t *m, prv_writer_t *w) {
       prv_u32(w, s->duration_s);
       return true;
     }
+    case TK_MSG_UPDATE_STATUS:
+      prv_u8(w, m->u.update_status.state);
+      prv_u8(w, m->u.update_status.error);
+      prv_u32(w, m->u.update_status.next_offset);
+      return true;
+    case TK_MSG_UPDATE_BEGIN:
+      prv_str(w, m->u.update_begin.version);
+      prv_u32(w, m->u.update_begin.size);
+      for (i = 0; i < TK_SHA256_BYTES; i++) prv_u8(w, m->u.update_begin.sha256[i]);
+      prv_u8(w, m->u.update_begin.chunk_size);
+      return true;
+    case TK_MSG_UPDATE_CHUNK: {
+      const tk_update_chunk_t *c = &m->u.update_chunk;
+      size_t k;
+      if (c->len > TK_MAX_UPDATE_CHUNK_BYTES) return false;
+      prv_u32(w, c->offset);
+      prv_u8(w, c->len);
+      for (k = 0; k < c->len; k++) prv_u8(w, c->data[k]);
+      return true;
+    }
+    case TK_MSG_UPDATE_COMMIT:
+      prv_u16(w, m->u.update_commit.health_timeout_s);
+      return true;
     case TK_MSG_PING:
     case TK_MSG_HELLO_REQUEST:
+    case TK_MSG_UPDATE_CONFIRM:
       return true;
     default:
       return false;
@@ -321,6 +350,13 @@ static void prv_decode_hello(prv_reader_t *r, tk_hello_t *h) {
   h->boot_id = prv_r32(r);
   h->reset_reason = (uint8_t)prv_r8(r);
   prv_assigned(r, h->reset_reason <= TK_RESET_EXTERNAL);
+  h->slot = (uint8_t)prv_r8(r);
+  prv_assigned(r, h->slot <= TK_SLOT_B);
+  {
+    uint32_t image = prv_r8(r);
+    prv_flags(r, image, 1u);
+    h->image_confirmed = image == 1u;
+  }
   n = prv_r8(r);
   prv_check(r, n <= TK_MAX_OUTPUTS);
   for (i = 0; i < n && r->err == TK_FRAME_OK; i++) {
@@ -388,9 +424,10 @@ static void prv_decode_state(prv_reader_t *r, tk_state_t *s) {
   uint8_t channels[256];
   s->boot_id = prv_r32(r);
   flags = prv_r8(r);
-  prv_flags(r, flags, 3u);
+  prv_flags(r, flags, 7u);
   s->configured = (flags & 1u) != 0u;
   s->fail_safe_active = (flags & 2u) != 0u;
+  s->updating = (flags & 4u) != 0u;
   n = prv_r8(r);
   prv_check(r, n <= TK_MAX_OUTPUTS);
   for (i = 0; i < n && r->err == TK_FRAME_OK; i++) {
@@ -463,14 +500,22 @@ static void prv_decode_payload(prv_reader_t *r, tk_msg_t *m) {
         h->rssi = (int8_t)(b >= 128 ? b - 256 : b);
       }
       flags = prv_r8(r);
-      prv_flags(r, flags, 1u);
-      h->link_up = flags == 1u;
+      prv_flags(r, flags, 3u);
+      h->link_up = (flags & 1u) != 0u;
+      h->updating = (flags & 2u) != 0u;
       h->counters.rx_frames = prv_r32(r);
       h->counters.tx_frames = prv_r32(r);
       h->counters.rx_crc_errors = prv_r32(r);
       h->counters.rx_malformed = prv_r32(r);
       h->counters.rx_duplicates = prv_r32(r);
       h->counters.link_losses = prv_r32(r);
+      prv_rstr(r, h->firmware_version, TK_MAX_FIRMWARE_VERSION_LEN);
+      h->slot = (uint8_t)prv_r8(r);
+      prv_assigned(r, h->slot <= TK_SLOT_B);
+      flags = prv_r8(r);
+      prv_flags(r, flags, 1u);
+      h->image_confirmed = flags == 1u;
+      prv_check(r, prv_valid_version(h->firmware_version));
       break;
     }
     case TK_MSG_READINGS:
@@ -483,7 +528,7 @@ static void prv_decode_payload(prv_reader_t *r, tk_msg_t *m) {
       m->u.ack.error = TK_ACK_OK;
       if (m->type == TK_MSG_NACK) {
         m->u.ack.error = (uint8_t)prv_r8(r);
-        prv_assigned(r, m->u.ack.error >= TK_NACK_UNKNOWN_OUTPUT && m->u.ack.error <= TK_NACK_NOT_CONFIGURED);
+        prv_assigned(r, m->u.ack.error >= TK_NACK_UNKNOWN_OUTPUT && m->u.ack.error <= TK_NACK_UPDATING);
       }
       break;
     case TK_MSG_STATE:
@@ -510,13 +555,52 @@ static void prv_decode_payload(prv_reader_t *r, tk_msg_t *m) {
       prv_check(r, s->on ? s->level > 0u : s->level == 0u);
       break;
     }
-    default: /* ping, helloRequest: empty */
+    case TK_MSG_UPDATE_STATUS: {
+      tk_update_status_t *u = &m->u.update_status;
+      u->state = (uint8_t)prv_r8(r);
+      prv_assigned(r, u->state <= TK_UPDATE_REBOOTING);
+      u->error = (uint8_t)prv_r8(r);
+      prv_assigned(r, u->error <= TK_UPDATE_ERR_IMAGE_UNCONFIRMED);
+      u->next_offset = prv_r32(r);
+      prv_check(r, u->state != TK_UPDATE_FAILED || u->error != TK_UPDATE_ERR_NONE);
+      break;
+    }
+    case TK_MSG_UPDATE_BEGIN: {
+      tk_update_begin_t *b = &m->u.update_begin;
+      uint32_t i;
+      prv_rstr(r, b->version, TK_MAX_FIRMWARE_VERSION_LEN);
+      b->size = prv_r32(r);
+      for (i = 0; i < TK_SHA256_BYTES; i++) b->sha256[i] = (uint8_t)prv_r8(r);
+      b->chunk_size = (uint8_t)prv_r8(r);
+      prv_check(r, prv_valid_version(b->version));
+      prv_check(r, b->size >= 1u);
+      prv_check(r, b->chunk_size >= 1u && b->chunk_size <= TK_MAX_UPDATE_CHUNK_BYTES);
+      break;
+    }
+    case TK_MSG_UPDATE_CHUNK: {
+      tk_update_chunk_t *c = &m->u.update_chunk;
+      uint32_t n, i;
+      c->offset = prv_r32(r);
+      n = prv_r8(r);
+      for (i = 0; i < n && r->err == TK_FRAME_OK; i++) {
+        uint32_t v = prv_r8(r);
+        if (i < TK_MAX_UPDATE_CHUNK_BYTES) c->data[i] = (uint8_t)v;
+      }
+      c->len = (uint8_t)(n <= TK_MAX_UPDATE_CHUNK_BYTES ? n : TK_MAX_UPDATE_CHUNK_BYTES);
+      prv_check(r, n >= 1u && n <= TK_MAX_UPDATE_CHUNK_BYTES);
+      break;
+    }
+    case TK_MSG_UPDATE_COMMIT:
+      m->u.update_commit.health_timeout_s = (uint16_t)prv_r16(r);
+      prv_check(r, m->u.update_commit.health_timeout_s >= 1u && m->u.update_commit.health_timeout_s <= 3600u);
+      break;
+    default: /* ping, helloRequest, updateConfirm: empty */
       break;
   }
 }
 
 static bool prv_known_type(uint8_t t) {
-  return (t >= TK_MSG_HELLO && t <= TK_MSG_FAULT) || (t >= TK_MSG_CONFIG && t <= TK_MSG_HELLO_REQUEST);
+  return (t >= TK_MSG_HELLO && t <= TK_MSG_UPDATE_STATUS) || (t >= TK_MSG_CONFIG && t <= TK_MSG_UPDATE_CONFIRM);
 }
 
 tk_frame_error_t tk_msg_decode(const uint8_t *raw, size_t len, tk_msg_t *out) {

@@ -5,6 +5,7 @@
 #include "tokkatot/platform_io.h"
 #include "tokkatot/platform_link.h"
 #include "tokkatot/platform_system.h"
+#include "tokkatot/platform_update.h"
 
 fake_platform_t fake;
 
@@ -17,6 +18,11 @@ void fake_reset(void) {
     fake.sensor_status[i] = TK_SENSOR_OK;
   }
   fake.first_send_pin_writes = -1;
+  fake.slot_capacity = FAKE_SLOT_BYTES;
+  fake.fail_writes_after = -1;
+  fake.boot.running_slot = TK_SLOT_A;
+  fake.boot.confirmed = true;
+  memset(fake.slot, 0xFF, sizeof fake.slot);
 }
 
 static int prv_total_pin_writes(void) {
@@ -87,3 +93,59 @@ int fake_count(uint8_t type) {
     if (fake.sent[i].type == type) n++;
   return n;
 }
+
+void tk_platform_boot_info(tk_boot_info_t *info) { *info = fake.boot; }
+
+uint32_t tk_platform_slot_capacity(void) { return fake.slot_capacity; }
+
+bool tk_platform_slot_erase(uint32_t size) {
+  if (size > FAKE_SLOT_BYTES) return false;
+  memset(fake.slot, 0xFF, size);
+  fake.erases++;
+  return true;
+}
+
+bool tk_platform_slot_write(uint32_t offset, const uint8_t *data, size_t len) {
+  if (fake.fail_writes_after >= 0 && fake.writes >= fake.fail_writes_after) return false;
+  if (offset + len > FAKE_SLOT_BYTES) return false;
+  memcpy(fake.slot + offset, data, len);
+  fake.writes++;
+  return true;
+}
+
+bool tk_platform_slot_read(uint32_t offset, uint8_t *data, size_t len) {
+  if (offset + len > FAKE_SLOT_BYTES) return false;
+  memcpy(data, fake.slot + offset, len);
+  return true;
+}
+
+bool tk_platform_update_progress_load(tk_update_progress_t *progress) {
+  if (!fake.has_progress) return false;
+  *progress = fake.progress;
+  return true;
+}
+
+void tk_platform_update_progress_save(const tk_update_progress_t *progress) {
+  fake.progress = *progress;
+  fake.has_progress = true;
+  fake.progress_saves++;
+}
+
+void tk_platform_update_progress_clear(void) { fake.has_progress = false; }
+
+bool tk_platform_boot_switch(uint32_t size, uint32_t health_timeout_ms) {
+  if (fake.refuse_switch) return false;
+  fake.switches++;
+  fake.switched_size = size;
+  fake.switched_health_ms = health_timeout_ms;
+  return true;
+}
+
+void tk_platform_reboot(void) { fake.reboots++; }
+
+void tk_platform_image_confirm(void) {
+  fake.confirms++;
+  fake.boot.confirmed = true;
+}
+
+void tk_platform_image_rollback(void) { fake.rollbacks++; }

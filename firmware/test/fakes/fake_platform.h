@@ -5,10 +5,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tokkatot/platform_update.h"
 #include "tokkatot/protocol.h"
 
 #define FAKE_PINS 64
 #define FAKE_SENT_MAX 256
+#define FAKE_SLOT_BYTES 65536u
 
 typedef struct {
   int pin_level[FAKE_PINS];   /* -1 = never written */
@@ -24,6 +26,17 @@ typedef struct {
   int saves;
   int executed;
   uint32_t executed_ids[64];
+  /* firmware slots: the inactive one in memory, the boot record, the persisted transfer */
+  uint8_t slot[FAKE_SLOT_BYTES];
+  uint32_t slot_capacity;
+  int erases, writes, fail_writes_after; /* fail_writes_after < 0: never */
+  tk_boot_info_t boot;
+  bool has_progress;
+  tk_update_progress_t progress;
+  int progress_saves;
+  bool refuse_switch;
+  int switches, reboots, confirms, rollbacks;
+  uint32_t switched_size, switched_health_ms;
 } fake_platform_t;
 
 extern fake_platform_t fake;

@@ -32,6 +32,12 @@ export class ByteWriter {
     return this;
   }
 
+  /** Raw bytes from lower-case hex (digests, image chunks). */
+  hex(value: string): this {
+    for (let i = 0; i < value.length; i += 2) this.u8(Number.parseInt(value.slice(i, i + 2), 16));
+    return this;
+  }
+
   toBytes(): Uint8Array {
     return Uint8Array.from(this.bytes);
   }
@@ -78,6 +84,14 @@ export class ByteReader {
       if (code < 0x20 || code > 0x7e) throw new FrameDecodeError('payload_malformed', 'string holds a byte outside printable ASCII');
       out += String.fromCharCode(code);
     }
+    return out;
+  }
+
+  /** count raw bytes as lower-case hex. */
+  hex(count: number): string {
+    this.need(count);
+    let out = '';
+    for (let i = 0; i < count; i++) out += this.u8().toString(16).padStart(2, '0');
     return out;
   }
 

@@ -13,10 +13,15 @@ export const MESSAGE_TYPE_CODES = {
   nack: 0x05,
   state: 0x06,
   fault: 0x07,
+  updateStatus: 0x08,
   config: 0x10,
   setOutput: 0x11,
   ping: 0x12,
   helloRequest: 0x13,
+  updateBegin: 0x14,
+  updateChunk: 0x15,
+  updateCommit: 0x16,
+  updateConfirm: 0x17,
 } as const;
 export type MessageType = keyof typeof MESSAGE_TYPE_CODES;
 
@@ -78,6 +83,8 @@ export const NACK_ERROR_CODES = {
   invalid_config: 5,
   unsupported: 6,
   not_configured: 7,
+  /** A firmware update is in progress: outputs are held in their fail-safe state. */
+  updating: 8,
 } as const;
 export type NackError = keyof typeof NACK_ERROR_CODES;
 
@@ -92,6 +99,39 @@ export const FAULT_KIND_CODES = {
   max_on_cut: 8,
 } as const;
 export type FaultKind = keyof typeof FAULT_KIND_CODES;
+
+/** The two firmware slots (A/B partitions) a node boots from. */
+export const FIRMWARE_SLOT_CODES = {
+  a: 0,
+  b: 1,
+} as const;
+export type FirmwareSlot = keyof typeof FIRMWARE_SLOT_CODES;
+
+/** Where a firmware transfer stands on the node (updateStatus). */
+export const UPDATE_STATE_CODES = {
+  idle: 0,
+  receiving: 1,
+  verifying: 2,
+  ready: 3,
+  failed: 4,
+  rebooting: 5,
+} as const;
+export type UpdateState = keyof typeof UPDATE_STATE_CODES;
+
+/** Why the node refused an update request or failed a transfer; 0 on the wire = none. */
+export const UPDATE_ERROR_CODES = {
+  too_large: 1,
+  hash_mismatch: 2,
+  flash_error: 3,
+  no_transfer: 4,
+  bad_chunk: 5,
+  not_ready: 6,
+  /** The bootloader would not accept the verified image (bad header for this chip). */
+  invalid_image: 7,
+  /** The running image is itself still unconfirmed: its slot is the way back and may not be overwritten. */
+  image_unconfirmed: 8,
+} as const;
+export type UpdateError = keyof typeof UPDATE_ERROR_CODES;
 
 /** Looks a wire byte up in one of the tables above; undefined when the byte is not assigned. */
 export function findCodeName<T extends Record<string, number>>(table: T, code: number): keyof T | undefined {

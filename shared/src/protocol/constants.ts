@@ -1,5 +1,5 @@
 /** Version byte that starts every frame; a receiver rejects any other. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Frame header: version (1), type (1), sequence number (2, little-endian). */
 export const FRAME_HEADER_BYTES = 4;
@@ -23,3 +23,8 @@ export const MAX_FIRMWARE_VERSION_LENGTH = 32;
 export const NO_CHANNEL = 0xff;
 /** Wire value of "no signal strength" (wired nodes) in a heartbeat. */
 export const NO_RSSI = -128;
+
+/** Largest data field of one updateChunk (the frame must stay within MAX_PAYLOAD_BYTES). */
+export const MAX_UPDATE_CHUNK_BYTES = 240;
+/** SHA-256 digest length; carried as 64 lower-case hex characters in messages. */
+export const SHA256_BYTES = 32;

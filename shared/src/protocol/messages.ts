@@ -4,12 +4,15 @@ import { SensorFailureSchema } from '../domain/reading.js';
 import { SensorKindSchema } from '../domain/sensor.js';
 import {
   FAULT_KIND_CODES,
+  FIRMWARE_SLOT_CODES,
   NACK_ERROR_CODES,
   OUTPUT_REASON_CODES,
   RESET_REASON_CODES,
+  UPDATE_ERROR_CODES,
+  UPDATE_STATE_CODES,
   listCodeNames,
 } from './codes.js';
-import { MAX_FIRMWARE_VERSION_LENGTH, MAX_NODE_ID_LENGTH, MAX_OUTPUTS, MAX_SENSORS } from './constants.js';
+import { MAX_FIRMWARE_VERSION_LENGTH, MAX_NODE_ID_LENGTH, MAX_OUTPUTS, MAX_SENSORS, MAX_UPDATE_CHUNK_BYTES } from './constants.js';
 
 const u8 = z.number().int().min(0).max(0xff);
 const u16 = z.number().int().min(0).max(0xffff);
@@ -40,6 +43,11 @@ export const ResetReasonSchema = z.enum(listCodeNames(RESET_REASON_CODES));
 export const NackErrorSchema = z.enum(listCodeNames(NACK_ERROR_CODES));
 export const FaultKindSchema = z.enum(listCodeNames(FAULT_KIND_CODES));
 export const SwitchStateSchema = z.enum(['off', 'on']);
+export const FirmwareSlotSchema = z.enum(listCodeNames(FIRMWARE_SLOT_CODES));
+export const UpdateStateSchema = z.enum(listCodeNames(UPDATE_STATE_CODES));
+export const UpdateErrorSchema = z.enum(listCodeNames(UPDATE_ERROR_CODES));
+/** A SHA-256 digest as 64 lower-case hex characters (32 bytes on the wire). */
+export const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex characters');
 
 function hasUniqueChannels(items: readonly { channel: number }[]): boolean {
   return new Set(items.map((item) => item.channel)).size === items.length;
@@ -57,6 +65,10 @@ export const HelloMessageSchema = z.strictObject({
   /** Random per boot: a command addressed to an older boot is refused (stale_session). */
   bootId: u32,
   resetReason: ResetReasonSchema,
+  /** The slot the running image was booted from. */
+  slot: FirmwareSlotSchema,
+  /** False on the first boots of a new image until the edge confirms it (else the node rolls back). */
+  imageConfirmed: z.boolean(),
   outputs: z
     .array(z.strictObject({ channel: DeviceChannelSchema, kind: OutputKindSchema, dimmable: z.boolean(), activeLow: z.boolean() }))
     .max(MAX_OUTPUTS)
@@ -85,7 +97,12 @@ export const HeartbeatMessageSchema = z.strictObject({
   rssi: z.number().int().min(-127).max(127).nullable(),
   /** False while the node is in fail-safe because the edge has been silent too long. */
   linkUp: z.boolean(),
+  /** A firmware transfer is in progress: outputs are held in their fail-safe state. */
+  updating: z.boolean(),
   counters: LinkCountersSchema,
+  firmwareVersion: DeviceFirmwareVersionSchema,
+  slot: FirmwareSlotSchema,
+  imageConfirmed: z.boolean(),
 });
 
 /** One sample: a value, or why there is none. A failure never carries a number. */
@@ -121,6 +138,8 @@ export const StateMessageSchema = z.strictObject({
   bootId: u32,
   configured: z.boolean(),
   failSafeActive: z.boolean(),
+  /** A firmware transfer is in progress: outputs are held in fail-safe and commands are refused. */
+  updating: z.boolean(),
   outputs: z.array(OutputStateSchema).max(MAX_OUTPUTS).refine(hasUniqueChannels, uniqueChannels),
 });
 
@@ -132,6 +151,20 @@ export const FaultMessageSchema = z.strictObject({
   /** Kind-specific detail (the sensor failure code for sensor_failure), else 0. */
   detail: u8,
 });
+
+/**
+ * Where a firmware transfer stands: the answer to every update request. nextOffset is the first
+ * byte the node still needs (receiving), or the image size once everything arrived.
+ */
+export const UpdateStatusMessageSchema = z
+  .strictObject({
+    type: z.literal('updateStatus'),
+    state: UpdateStateSchema,
+    /** Why the request was refused or the transfer failed; null when nothing went wrong. */
+    error: UpdateErrorSchema.nullable(),
+    nextOffset: u32,
+  })
+  .refine((m) => m.state !== 'failed' || m.error !== null, { message: 'a failed transfer names its error', path: ['error'] });
 
 // ---- edge → node -------------------------------------------------------------------------
 
@@ -180,6 +213,39 @@ export const SetOutputMessageSchema = z
     path: ['level'],
   });
 
+/**
+ * Starts (or resumes) a firmware transfer into the inactive slot. Sending the same image again
+ * resumes: the node answers with the offset it needs next. A different image starts over.
+ */
+export const UpdateBeginMessageSchema = z.strictObject({
+  type: z.literal('updateBegin'),
+  version: DeviceFirmwareVersionSchema,
+  size: z.number().int().min(1).max(0xffffffff),
+  sha256: Sha256HexSchema,
+  /** The longest chunk the edge will send. */
+  chunkSize: z.number().int().min(1).max(MAX_UPDATE_CHUNK_BYTES),
+});
+
+/** Image bytes at an offset; idempotent: a chunk the node already has is acknowledged, not rewritten. */
+export const UpdateChunkMessageSchema = z.strictObject({
+  type: z.literal('updateChunk'),
+  offset: u32,
+  /** The bytes as lower-case hex (1 – MAX_UPDATE_CHUNK_BYTES bytes). */
+  data: z
+    .string()
+    .regex(/^(?:[0-9a-f]{2})+$/, 'must be lower-case hex bytes')
+    .max(MAX_UPDATE_CHUNK_BYTES * 2),
+});
+
+/** Boots the verified image (pending); unconfirmed after healthTimeoutS, the node rolls back by itself. */
+export const UpdateCommitMessageSchema = z.strictObject({
+  type: z.literal('updateCommit'),
+  healthTimeoutS: z.number().int().min(1).max(3600),
+});
+
+/** The edge saw the new image healthy: the node keeps it for good. */
+export const UpdateConfirmMessageSchema = z.strictObject({ type: z.literal('updateConfirm') });
+
 /** Keeps the link alive: any valid frame from the edge resets the node's link timer. */
 export const PingMessageSchema = z.strictObject({ type: z.literal('ping') });
 
@@ -194,10 +260,15 @@ export const DeviceMessageSchema = z.discriminatedUnion('type', [
   NackMessageSchema,
   StateMessageSchema,
   FaultMessageSchema,
+  UpdateStatusMessageSchema,
   ConfigMessageSchema,
   SetOutputMessageSchema,
   PingMessageSchema,
   HelloRequestMessageSchema,
+  UpdateBeginMessageSchema,
+  UpdateChunkMessageSchema,
+  UpdateCommitMessageSchema,
+  UpdateConfirmMessageSchema,
 ]);
 
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
@@ -216,6 +287,11 @@ export type ConfigMessage = z.infer<typeof ConfigMessageSchema>;
 export type SetOutputMessage = z.infer<typeof SetOutputMessageSchema>;
 export type PingMessage = z.infer<typeof PingMessageSchema>;
 export type HelloRequestMessage = z.infer<typeof HelloRequestMessageSchema>;
+export type UpdateStatusMessage = z.infer<typeof UpdateStatusMessageSchema>;
+export type UpdateBeginMessage = z.infer<typeof UpdateBeginMessageSchema>;
+export type UpdateChunkMessage = z.infer<typeof UpdateChunkMessageSchema>;
+export type UpdateCommitMessage = z.infer<typeof UpdateCommitMessageSchema>;
+export type UpdateConfirmMessage = z.infer<typeof UpdateConfirmMessageSchema>;
 export type DeviceMessage = z.infer<typeof DeviceMessageSchema>;
 
 /** A decoded frame: the sender's sequence number and the message. */
@@ -223,5 +299,5 @@ export const DeviceFrameSchema = z.strictObject({ seq: u16, message: DeviceMessa
 export type DeviceFrame = z.infer<typeof DeviceFrameSchema>;
 
 /** Messages a node sends; the others flow from the edge to the node. */
-export const NODE_MESSAGE_TYPES = ['hello', 'heartbeat', 'readings', 'ack', 'nack', 'state', 'fault'] as const;
-export const EDGE_MESSAGE_TYPES = ['config', 'setOutput', 'ping', 'helloRequest'] as const;
+export const NODE_MESSAGE_TYPES = ['hello', 'heartbeat', 'readings', 'ack', 'nack', 'state', 'fault', 'updateStatus'] as const;
+export const EDGE_MESSAGE_TYPES = ['config', 'setOutput', 'ping', 'helloRequest', 'updateBegin', 'updateChunk', 'updateCommit', 'updateConfirm'] as const;

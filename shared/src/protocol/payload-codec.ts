@@ -1,6 +1,9 @@
 import { ByteReader, ByteWriter } from './byte-io.js';
 import {
   FAULT_KIND_CODES,
+  FIRMWARE_SLOT_CODES,
+  UPDATE_ERROR_CODES,
+  UPDATE_STATE_CODES,
   NACK_ERROR_CODES,
   OUTPUT_KIND_CODES,
   OUTPUT_REASON_CODES,
@@ -10,7 +13,7 @@ import {
   SENSOR_STATUS_OK,
   findCodeName,
 } from './codes.js';
-import { NO_CHANNEL, NO_RSSI } from './constants.js';
+import { NO_CHANNEL, NO_RSSI, SHA256_BYTES } from './constants.js';
 import { FrameDecodeError } from './decode-error.js';
 import type { DeviceMessage, DeviceReading } from './messages.js';
 
@@ -37,15 +40,18 @@ export function encodePayload(message: DeviceMessage): Uint8Array {
   switch (message.type) {
     case 'hello':
       w.str(message.nodeId).str(message.firmwareVersion).u8(message.hardwareRevision).u32(message.bootId);
-      w.u8(RESET_REASON_CODES[message.resetReason]).u8(message.outputs.length);
+      w.u8(RESET_REASON_CODES[message.resetReason]).u8(FIRMWARE_SLOT_CODES[message.slot]).u8(message.imageConfirmed ? 1 : 0);
+      w.u8(message.outputs.length);
       for (const o of message.outputs) w.u8(o.channel).u8(OUTPUT_KIND_CODES[o.kind]).u8((o.dimmable ? 1 : 0) | (o.activeLow ? 2 : 0));
       w.u8(message.sensors.length);
       for (const s of message.sensors) w.u8(s.channel).u8(SENSOR_KIND_CODES[s.kind]);
       break;
     case 'heartbeat': {
       const c = message.counters;
-      w.u32(message.bootId).u32(message.uptimeS).u32(message.freeHeap).i8(message.rssi ?? NO_RSSI).u8(message.linkUp ? 1 : 0);
+      w.u32(message.bootId).u32(message.uptimeS).u32(message.freeHeap).i8(message.rssi ?? NO_RSSI);
+      w.u8((message.linkUp ? 1 : 0) | (message.updating ? 2 : 0));
       w.u32(c.rxFrames).u32(c.txFrames).u32(c.rxCrcErrors).u32(c.rxMalformed).u32(c.rxDuplicates).u32(c.linkLosses);
+      w.str(message.firmwareVersion).u8(FIRMWARE_SLOT_CODES[message.slot]).u8(message.imageConfirmed ? 1 : 0);
       break;
     }
     case 'readings':
@@ -63,7 +69,7 @@ export function encodePayload(message: DeviceMessage): Uint8Array {
       w.u16(message.ackSeq).u32(message.id).u8(NACK_ERROR_CODES[message.error]);
       break;
     case 'state':
-      w.u32(message.bootId).u8((message.configured ? 1 : 0) | (message.failSafeActive ? 2 : 0)).u8(message.outputs.length);
+      w.u32(message.bootId).u8((message.configured ? 1 : 0) | (message.failSafeActive ? 2 : 0) | (message.updating ? 4 : 0)).u8(message.outputs.length);
       for (const o of message.outputs) w.u8(o.channel).u8(o.state === 'on' ? 1 : 0).u8(o.level).u8(OUTPUT_REASON_CODES[o.reason]).u32(o.remainingS);
       break;
     case 'fault':
@@ -78,8 +84,21 @@ export function encodePayload(message: DeviceMessage): Uint8Array {
     case 'setOutput':
       w.u32(message.id).u32(message.bootId).u8(message.channel).u8(message.state === 'on' ? 1 : 0).u8(message.level).u32(message.durationS);
       break;
+    case 'updateStatus':
+      w.u8(UPDATE_STATE_CODES[message.state]).u8(message.error === null ? 0 : UPDATE_ERROR_CODES[message.error]).u32(message.nextOffset);
+      break;
+    case 'updateBegin':
+      w.str(message.version).u32(message.size).hex(message.sha256).u8(message.chunkSize);
+      break;
+    case 'updateChunk':
+      w.u32(message.offset).u8(message.data.length / 2).hex(message.data);
+      break;
+    case 'updateCommit':
+      w.u16(message.healthTimeoutS);
+      break;
     case 'ping':
     case 'helloRequest':
+    case 'updateConfirm':
       break;
   }
   return w.toBytes();
@@ -111,6 +130,8 @@ function readMessage(type: DeviceMessage['type'], r: ByteReader): DeviceMessage 
       const hardwareRevision = r.u8();
       const bootId = r.u32();
       const resetReason = nameOf(RESET_REASON_CODES, r.u8(), 'resetReason');
+      const slot = nameOf(FIRMWARE_SLOT_CODES, r.u8(), 'slot');
+      const imageConfirmed = flagsOf(r.u8(), 0b1, 'image flags') === 1;
       const outputs = Array.from({ length: r.u8() }, () => {
         const channel = r.u8();
         const kind = nameOf(OUTPUT_KIND_CODES, r.u8(), 'output kind');
@@ -118,16 +139,22 @@ function readMessage(type: DeviceMessage['type'], r: ByteReader): DeviceMessage 
         return { channel, kind, dimmable: (flags & 1) !== 0, activeLow: (flags & 2) !== 0 };
       });
       const sensors = Array.from({ length: r.u8() }, () => ({ channel: r.u8(), kind: nameOf(SENSOR_KIND_CODES, r.u8(), 'sensor kind') }));
-      return { type, nodeId, firmwareVersion, hardwareRevision, bootId, resetReason, outputs, sensors };
+      return { type, nodeId, firmwareVersion, hardwareRevision, bootId, resetReason, slot, imageConfirmed, outputs, sensors };
     }
     case 'heartbeat': {
       const bootId = r.u32();
       const uptimeS = r.u32();
       const freeHeap = r.u32();
       const rssi = r.i8();
-      const flags = flagsOf(r.u8(), 0b1, 'heartbeat flags');
+      const flags = flagsOf(r.u8(), 0b11, 'heartbeat flags');
       const counters = { rxFrames: r.u32(), txFrames: r.u32(), rxCrcErrors: r.u32(), rxMalformed: r.u32(), rxDuplicates: r.u32(), linkLosses: r.u32() };
-      return { type, bootId, uptimeS, freeHeap, rssi: rssi === NO_RSSI ? null : rssi, linkUp: flags === 1, counters };
+      const firmwareVersion = r.str();
+      const slot = nameOf(FIRMWARE_SLOT_CODES, r.u8(), 'slot');
+      const imageConfirmed = flagsOf(r.u8(), 0b1, 'image flags') === 1;
+      return {
+        type, bootId, uptimeS, freeHeap, rssi: rssi === NO_RSSI ? null : rssi, linkUp: (flags & 1) !== 0, updating: (flags & 2) !== 0,
+        counters, firmwareVersion, slot, imageConfirmed,
+      };
     }
     case 'readings':
       return { type, readings: Array.from({ length: r.u8() }, () => decodeReading(r)) };
@@ -137,7 +164,7 @@ function readMessage(type: DeviceMessage['type'], r: ByteReader): DeviceMessage 
       return { type, ackSeq: r.u16(), id: r.u32(), error: nameOf(NACK_ERROR_CODES, r.u8(), 'nack error') };
     case 'state': {
       const bootId = r.u32();
-      const flags = flagsOf(r.u8(), 0b11, 'state flags');
+      const flags = flagsOf(r.u8(), 0b111, 'state flags');
       const outputs = Array.from({ length: r.u8() }, () => ({
         channel: r.u8(),
         state: toSwitch(r.u8(), 'output state'),
@@ -145,7 +172,7 @@ function readMessage(type: DeviceMessage['type'], r: ByteReader): DeviceMessage 
         reason: nameOf(OUTPUT_REASON_CODES, r.u8(), 'output reason'),
         remainingS: r.u32(),
       }));
-      return { type, bootId, configured: (flags & 1) !== 0, failSafeActive: (flags & 2) !== 0, outputs };
+      return { type, bootId, configured: (flags & 1) !== 0, failSafeActive: (flags & 2) !== 0, updating: (flags & 4) !== 0, outputs };
     }
     case 'fault': {
       const fault = nameOf(FAULT_KIND_CODES, r.u8(), 'fault kind');
@@ -162,8 +189,23 @@ function readMessage(type: DeviceMessage['type'], r: ByteReader): DeviceMessage 
     }
     case 'setOutput':
       return { type, id: r.u32(), bootId: r.u32(), channel: r.u8(), state: toSwitch(r.u8(), 'state'), level: r.u8(), durationS: r.u32() };
+    case 'updateStatus': {
+      const state = nameOf(UPDATE_STATE_CODES, r.u8(), 'update state');
+      const errorByte = r.u8();
+      const error = errorByte === 0 ? null : nameOf(UPDATE_ERROR_CODES, errorByte, 'update error');
+      return { type, state, error, nextOffset: r.u32() };
+    }
+    case 'updateBegin':
+      return { type, version: r.str(), size: r.u32(), sha256: r.hex(SHA256_BYTES), chunkSize: r.u8() };
+    case 'updateChunk': {
+      const offset = r.u32();
+      return { type, offset, data: r.hex(r.u8()) };
+    }
+    case 'updateCommit':
+      return { type, healthTimeoutS: r.u16() };
     case 'ping':
     case 'helloRequest':
+    case 'updateConfirm':
       return { type };
   }
 }

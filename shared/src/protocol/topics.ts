@@ -12,10 +12,15 @@ export const MESSAGE_TOPICS = {
   nack: 'nack',
   state: 'state',
   fault: 'fault',
+  updateStatus: 'update-status',
   config: 'cmd/config',
   setOutput: 'cmd/set-output',
   ping: 'cmd/ping',
   helloRequest: 'cmd/hello-request',
+  updateBegin: 'cmd/update-begin',
+  updateChunk: 'cmd/update-chunk',
+  updateCommit: 'cmd/update-commit',
+  updateConfirm: 'cmd/update-confirm',
 } as const satisfies Record<MessageType, string>;
 
 /** Retained "online" / "offline"; the node's last will publishes "offline" there. */

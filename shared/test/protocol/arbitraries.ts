@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import {
   FAULT_KIND_CODES,
+  FIRMWARE_SLOT_CODES,
   MAX_OUTPUTS,
+  MAX_UPDATE_CHUNK_BYTES,
+  UPDATE_ERROR_CODES,
+  UPDATE_STATE_CODES,
   MAX_SENSORS,
   NACK_ERROR_CODES,
   OUTPUT_KIND_CODES,
@@ -21,13 +25,18 @@ const centi = fc.integer({ min: -2_147_483_648, max: 2_147_483_647 }).map((n) =>
 const channels = (max: number) => fc.uniqueArray(channel, { maxLength: max });
 const onOff = fc.constantFrom('on' as const, 'off' as const);
 
+const version = fc.tuple(fc.nat(9999), fc.nat(9999), fc.nat(9999)).map(([a, b, c]) => `${a}.${b}.${c}`);
+const hexBytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((b) => Buffer.from(b).toString('hex'));
+
 const hello = fc.record({
   type: fc.constant('hello' as const),
   nodeId: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,31}$/),
-  firmwareVersion: fc.tuple(fc.nat(9999), fc.nat(9999), fc.nat(9999)).map(([a, b, c]) => `${a}.${b}.${c}`),
+  firmwareVersion: version,
   hardwareRevision: u8,
   bootId: u32,
   resetReason: names(RESET_REASON_CODES),
+  slot: names(FIRMWARE_SLOT_CODES),
+  imageConfirmed: fc.boolean(),
   outputs: channels(MAX_OUTPUTS).chain((chs) =>
     fc.tuple(...chs.map((ch) => fc.record({ channel: fc.constant(ch), kind: names(OUTPUT_KIND_CODES), dimmable: fc.boolean(), activeLow: fc.boolean() }))),
   ),
@@ -41,7 +50,11 @@ const heartbeat = fc.record({
   freeHeap: u32,
   rssi: fc.option(fc.integer({ min: -127, max: 127 }), { nil: null }),
   linkUp: fc.boolean(),
+  updating: fc.boolean(),
   counters: fc.record({ rxFrames: u32, txFrames: u32, rxCrcErrors: u32, rxMalformed: u32, rxDuplicates: u32, linkLosses: u32 }),
+  firmwareVersion: version,
+  slot: names(FIRMWARE_SLOT_CODES),
+  imageConfirmed: fc.boolean(),
 });
 
 const readings = fc.record({
@@ -63,6 +76,7 @@ const state = fc.record({
   bootId: u32,
   configured: fc.boolean(),
   failSafeActive: fc.boolean(),
+  updating: fc.boolean(),
   outputs: channels(MAX_OUTPUTS).chain((chs) =>
     fc.tuple(
       ...chs.map((ch) =>
@@ -127,6 +141,24 @@ export const deviceMessageArb: fc.Arbitrary<DeviceMessage> = fc.oneof(
   setOutput,
   fc.constant({ type: 'ping' as const }),
   fc.constant({ type: 'helloRequest' as const }),
+  names(UPDATE_STATE_CODES).chain((state) =>
+    fc.record({
+      type: fc.constant('updateStatus' as const),
+      state: fc.constant(state),
+      error: state === 'failed' ? names(UPDATE_ERROR_CODES) : fc.option(names(UPDATE_ERROR_CODES), { nil: null }),
+      nextOffset: u32,
+    }),
+  ),
+  fc.record({
+    type: fc.constant('updateBegin' as const),
+    version,
+    size: fc.integer({ min: 1, max: 0xffffffff }),
+    sha256: hexBytes(32, 32),
+    chunkSize: fc.integer({ min: 1, max: MAX_UPDATE_CHUNK_BYTES }),
+  }),
+  fc.record({ type: fc.constant('updateChunk' as const), offset: u32, data: hexBytes(1, MAX_UPDATE_CHUNK_BYTES) }),
+  fc.record({ type: fc.constant('updateCommit' as const), healthTimeoutS: fc.integer({ min: 1, max: 3600 }) }),
+  fc.constant({ type: 'updateConfirm' as const }),
 );
 
 export const deviceFrameArb: fc.Arbitrary<DeviceFrame> = fc.record({ seq: fc.nat(0xffff), message: deviceMessageArb });

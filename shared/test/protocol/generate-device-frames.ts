@@ -24,7 +24,7 @@ const valid: { name: string; frame: DeviceFrame }[] = [
     frame: {
       seq: 1,
       message: {
-        type: 'hello', nodeId: 'coop-1-main', firmwareVersion: '1.0.0', hardwareRevision: 2, bootId: 0x1a2b3c4d, resetReason: 'power_on',
+        type: 'hello', nodeId: 'coop-1-main', firmwareVersion: '1.0.0', hardwareRevision: 2, bootId: 0x1a2b3c4d, resetReason: 'power_on', slot: 'a', imageConfirmed: true,
         outputs: [
           { channel: 0, kind: 'feeder', dimmable: false, activeLow: true },
           { channel: 1, kind: 'conveyor', dimmable: false, activeLow: true },
@@ -42,15 +42,16 @@ const valid: { name: string; frame: DeviceFrame }[] = [
   },
   {
     name: 'hello from a bare board after a watchdog reset',
-    frame: { seq: 0, message: { type: 'hello', nodeId: 'n', firmwareVersion: '12.345.6-rc.1', hardwareRevision: 0, bootId: 0xffffffff, resetReason: 'watchdog', outputs: [], sensors: [] } },
+    frame: { seq: 0, message: { type: 'hello', nodeId: 'n', firmwareVersion: '12.345.6-rc.1', hardwareRevision: 0, bootId: 0xffffffff, resetReason: 'watchdog', slot: 'b', imageConfirmed: false, outputs: [], sensors: [] } },
   },
   {
     name: 'heartbeat of a serial node',
     frame: {
       seq: 2,
       message: {
-        type: 'heartbeat', bootId: 0x1a2b3c4d, uptimeS: 3600, freeHeap: 182_344, rssi: null, linkUp: true,
+        type: 'heartbeat', bootId: 0x1a2b3c4d, uptimeS: 3600, freeHeap: 182_344, rssi: null, linkUp: true, updating: false,
         counters: { rxFrames: 120, txFrames: 480, rxCrcErrors: 1, rxMalformed: 0, rxDuplicates: 2, linkLosses: 0 },
+        firmwareVersion: '1.0.0', slot: 'a', imageConfirmed: true,
       },
     },
   },
@@ -59,8 +60,9 @@ const valid: { name: string; frame: DeviceFrame }[] = [
     frame: {
       seq: 0xfffe,
       message: {
-        type: 'heartbeat', bootId: 7, uptimeS: 0xfffffff0, freeHeap: 0, rssi: -67, linkUp: false,
+        type: 'heartbeat', bootId: 7, uptimeS: 0xfffffff0, freeHeap: 0, rssi: -67, linkUp: false, updating: true,
         counters: { rxFrames: 0xffffffff, txFrames: 1, rxCrcErrors: 65_536, rxMalformed: 3, rxDuplicates: 0, linkLosses: 9 },
+        firmwareVersion: '2.1.0-rc.2', slot: 'b', imageConfirmed: false,
       },
     },
   },
@@ -102,7 +104,7 @@ const valid: { name: string; frame: DeviceFrame }[] = [
     frame: {
       seq: 8,
       message: {
-        type: 'state', bootId: 0x1a2b3c4d, configured: true, failSafeActive: true,
+        type: 'state', bootId: 0x1a2b3c4d, configured: true, failSafeActive: true, updating: false,
         outputs: [
           { channel: 0, state: 'off', level: 0, reason: 'fail_safe', remainingS: 0 },
           { channel: 2, state: 'on', level: 100, reason: 'fail_safe', remainingS: 0 },
@@ -143,6 +145,36 @@ const valid: { name: string; frame: DeviceFrame }[] = [
   { name: 'set output: heater off', frame: { seq: 103, message: { type: 'setOutput', id: 0, bootId: 0, channel: 3, state: 'off', level: 0, durationS: 0 } } },
   { name: 'ping at the top of the sequence space', frame: { seq: 0xffff, message: { type: 'ping' } } },
   { name: 'hello request', frame: { seq: 104, message: { type: 'helloRequest' } } },
+  {
+    name: 'state report while a firmware update holds the outputs',
+    frame: {
+      seq: 11,
+      message: {
+        type: 'state', bootId: 0x1a2b3c4d, configured: true, failSafeActive: false, updating: true,
+        outputs: [
+          { channel: 2, state: 'on', level: 100, reason: 'fail_safe', remainingS: 0 },
+          { channel: 3, state: 'off', level: 0, reason: 'fail_safe', remainingS: 0 },
+        ],
+      },
+    },
+  },
+  { name: 'nack of a command during an update', frame: { seq: 12, message: { type: 'nack', ackSeq: 19, id: 43, error: 'updating' } } },
+  { name: 'update status: receiving, next offset', frame: { seq: 13, message: { type: 'updateStatus', state: 'receiving', error: null, nextOffset: 65_536 } } },
+  { name: 'update status: verifying', frame: { seq: 14, message: { type: 'updateStatus', state: 'verifying', error: null, nextOffset: 131_072 } } },
+  { name: 'update status: ready to commit', frame: { seq: 15, message: { type: 'updateStatus', state: 'ready', error: null, nextOffset: 131_072 } } },
+  { name: 'update status: failed on a hash mismatch', frame: { seq: 16, message: { type: 'updateStatus', state: 'failed', error: 'hash_mismatch', nextOffset: 0 } } },
+  { name: 'update status: chunk without a transfer', frame: { seq: 17, message: { type: 'updateStatus', state: 'idle', error: 'no_transfer', nextOffset: 0 } } },
+  { name: 'update status: refused while the running image is unconfirmed', frame: { seq: 18, message: { type: 'updateStatus', state: 'idle', error: 'image_unconfirmed', nextOffset: 0 } } },
+  {
+    name: 'update begin',
+    frame: { seq: 105, message: { type: 'updateBegin', version: '1.1.0', size: 131_072, sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', chunkSize: 192 } },
+  },
+  {
+    name: 'update chunk at an offset',
+    frame: { seq: 106, message: { type: 'updateChunk', offset: 4096, data: '00ff10200000e9' } },
+  },
+  { name: 'update commit with a 60 s health timeout', frame: { seq: 107, message: { type: 'updateCommit', healthTimeoutS: 60 } } },
+  { name: 'update confirm', frame: { seq: 108, message: { type: 'updateConfirm' } } },
 ];
 
 /** A frame with a correct CRC around arbitrary header and payload bytes. */
@@ -179,8 +211,8 @@ const malformedWire: { name: string; wire: Uint8Array }[] = [
   { name: 'sequence number changed without a new CRC', wire: stuffFrame(flipped(rawGood, 2, 0x01)) },
   { name: 'stuffing code pointing past the end', wire: Uint8Array.from([0x09, 0x01, 0x02, 0x03, 0x00]) },
   { name: 'shorter than a header and CRC', wire: stuffFrame(Uint8Array.from([1, 0x12, 0, 0, 0xaa, 0xbb, 0xcc])) },
-  { name: 'protocol version 2', wire: stuffFrame(sealed([2, 0x12, 1, 0])) },
-  { name: 'unknown message type 0x7f', wire: stuffFrame(sealed([1, 0x7f, 1, 0])) },
+  { name: 'protocol version 1 (a node before updates existed)', wire: stuffFrame(sealed([1, 0x12, 1, 0])) },
+  { name: 'unknown message type 0x7f', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x7f, 1, 0])) },
   { name: 'set output one byte short', wire: stuffFrame(sealed(setOutput({}).slice(0, -1))) },
   { name: 'set output with a trailing byte', wire: stuffFrame(sealed(setOutput({}, [0]))) },
   { name: 'set output state 2', wire: stuffFrame(sealed(setOutput({ state: 2 }))) },
@@ -188,7 +220,7 @@ const malformedWire: { name: string; wire: Uint8Array }[] = [
   { name: 'set output off with a level', wire: stuffFrame(sealed(setOutput({ state: 0, level: 50 }))) },
   { name: 'set output on at level 0', wire: stuffFrame(sealed(setOutput({ state: 1, level: 0 }))) },
   { name: 'set output to channel 255', wire: stuffFrame(sealed(setOutput({ channel: 255 }))) },
-  { name: 'ping with a payload', wire: stuffFrame(sealed([1, 0x12, 1, 0, 0])) },
+  { name: 'ping with a payload', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x12, 1, 0, 0])) },
   { name: 'config with a zero link timeout', wire: stuffFrame(sealed(config(0, [[0, 0, ...u32(60)]], []))) },
   { name: 'config with a zero maximum ON time', wire: stuffFrame(sealed(config(30_000, [[0, 0, ...u32(0)]], []))) },
   { name: 'config with fail-safe state 3', wire: stuffFrame(sealed(config(30_000, [[0, 3, ...u32(60)]], []))) },
@@ -197,13 +229,22 @@ const malformedWire: { name: string; wire: Uint8Array }[] = [
   { name: 'config with a zero calibration scale', wire: stuffFrame(sealed(config(30_000, [], [[0, ...u32(2000), ...u32(0), ...u32(0)]]))) },
   { name: 'config with a 50 ms sample period', wire: stuffFrame(sealed(config(30_000, [], [[0, ...u32(50), ...u32(0), ...u32(1000)]]))) },
   { name: 'config claiming more outputs than it carries', wire: stuffFrame(sealed(config(30_000, [[0, 0, ...u32(60)]], []).map((b, i) => (i === 16 ? 3 : b)))) },
-  { name: 'hello with reserved output flag bits', wire: stuffFrame(sealed([1, 0x01, 0, 0, 1, 0x61, 5, 0x31, 0x2e, 0x30, 0x2e, 0x30, 0, ...u32(1), 1, 1, 0, 1, 0x84, 0])) },
-  { name: 'hello with an upper-case node id', wire: stuffFrame(sealed([1, 0x01, 0, 0, 1, 0x41, 5, 0x31, 0x2e, 0x30, 0x2e, 0x30, 0, ...u32(1), 1, 0, 0])) },
-  { name: 'hello with a version that is not semver', wire: stuffFrame(sealed([1, 0x01, 0, 0, 1, 0x61, 3, 0x31, 0x2e, 0x30, 0, ...u32(1), 1, 0, 0])) },
-  { name: 'readings with status byte 9', wire: stuffFrame(sealed([1, 0x03, 0, 0, 1, 0, 9])) },
-  { name: 'readings cut inside a value', wire: stuffFrame(sealed([1, 0x03, 0, 0, 1, 0, 0, 0x10, 0x27])) },
-  { name: 'state with output state 2', wire: stuffFrame(sealed([1, 0x06, 0, 0, ...u32(1), 1, 1, 0, 2, 100, 1, ...u32(0)])) },
-  { name: 'frame of 257 bytes', wire: stuffFrame(sealed([1, 0x12, 0, 0, ...Array.from({ length: 249 }, () => 0x55)])) },
+  { name: 'hello with reserved output flag bits', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x01, 0, 0, 1, 0x61, 5, 0x31, 0x2e, 0x30, 0x2e, 0x30, 0, ...u32(1), 1, 0, 1, 1, 0, 1, 0x84, 0])) },
+  { name: 'hello with an upper-case node id', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x01, 0, 0, 1, 0x41, 5, 0x31, 0x2e, 0x30, 0x2e, 0x30, 0, ...u32(1), 1, 0, 1, 0, 0])) },
+  { name: 'hello with a version that is not semver', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x01, 0, 0, 1, 0x61, 3, 0x31, 0x2e, 0x30, 0, ...u32(1), 1, 0, 1, 0, 0])) },
+  { name: 'readings with status byte 9', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x03, 0, 0, 1, 0, 9])) },
+  { name: 'readings cut inside a value', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x03, 0, 0, 1, 0, 0, 0x10, 0x27])) },
+  { name: 'state with output state 2', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x06, 0, 0, ...u32(1), 1, 1, 0, 2, 100, 1, ...u32(0)])) },
+  { name: 'hello from slot 2', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x01, 0, 0, 1, 0x61, 5, 0x31, 0x2e, 0x30, 0x2e, 0x30, 0, ...u32(1), 1, 2, 1, 0, 0])) },
+  { name: 'update status with state 9', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x08, 0, 0, 9, 0, ...u32(0)])) },
+  { name: 'update status with error 9', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x08, 0, 0, 4, 9, ...u32(0)])) },
+  { name: 'update status failed without an error', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x08, 0, 0, 4, 0, ...u32(0)])) },
+  { name: 'update chunk longer than it claims', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x15, 0, 0, ...u32(0), 2, 0xaa, 0xbb, 0xcc])) },
+  { name: 'update chunk without data', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x15, 0, 0, ...u32(0), 0])) },
+  { name: 'update begin with chunk size 0', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x14, 0, 0, 5, 0x31, 0x2e, 0x31, 0x2e, 0x30, ...u32(100), ...Array.from({ length: 32 }, () => 0x11), 0])) },
+  { name: 'update begin of an empty image', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x14, 0, 0, 5, 0x31, 0x2e, 0x31, 0x2e, 0x30, ...u32(0), ...Array.from({ length: 32 }, () => 0x11), 192])) },
+  { name: 'update commit with a zero health timeout', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x16, 0, 0, 0, 0])) },
+  { name: 'frame of 257 bytes', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x12, 0, 0, ...Array.from({ length: 249 }, () => 0x55)])) },
 ];
 
 function parseAll(wire: Uint8Array): string[] {

@@ -14,6 +14,7 @@
 #include "tokkatot/outputs.h"
 #include "tokkatot/protocol.h"
 #include "tokkatot/sensors.h"
+#include "tokkatot/update.h"
 
 #define TK_DEDUP_ENTRIES 16u
 #define TK_DEFAULT_LINK_TIMEOUT_MS 30000u
@@ -46,6 +47,8 @@ typedef struct {
   uint8_t dedup_next;
   tk_outputs_t outputs;
   tk_sensors_t sensors;
+  tk_update_t update;
+  bool rebooting; /* a slot switch or a rollback is under way: the node does nothing more */
   tk_frame_parser_t parser;
   uint32_t rx_now_ms; /* time of the bytes being parsed, for the frame handler */
   tk_msg_t out;       /* scratch for outgoing messages */
@@ -53,8 +56,9 @@ typedef struct {
 } tk_node_t;
 
 /**
- * Boots the node: outputs inactive first, then the stored configuration, then hello, state and
- * heartbeat. boot_id must be random and non-zero.
+ * Boots the node: outputs inactive first, then the stored configuration (and, on the first boot
+ * of a new image, the fail-safe states at once), then hello, state and heartbeat. boot_id must be
+ * random and non-zero.
  */
 void tk_node_init(tk_node_t *n, const tk_board_t *board, uint32_t boot_id, uint8_t reset_reason, uint32_t now_ms);
 

@@ -1,5 +1,5 @@
 /*
- * Tokkatot device protocol v1: message structs and the frame codec.
+ * Tokkatot device protocol v2: message structs and the frame codec.
  * The contract is docs/protocol/device-protocol.md; the numbers mirror
  * shared/src/protocol/codes.ts and are checked by the shared test vectors.
  */
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TK_PROTOCOL_VERSION 1u
+#define TK_PROTOCOL_VERSION 2u
 #define TK_FRAME_HEADER_BYTES 4u
 #define TK_FRAME_CRC_BYTES 4u
 #define TK_MAX_FRAME_BYTES 256u
@@ -24,6 +24,8 @@
 #define TK_MAX_FIRMWARE_VERSION_LEN 32u
 #define TK_NO_CHANNEL 0xFFu
 #define TK_NO_RSSI (-128)
+#define TK_MAX_UPDATE_CHUNK_BYTES 240u
+#define TK_SHA256_BYTES 32u
 
 typedef enum {
   TK_MSG_HELLO = 0x01,
@@ -33,11 +35,39 @@ typedef enum {
   TK_MSG_NACK = 0x05,
   TK_MSG_STATE = 0x06,
   TK_MSG_FAULT = 0x07,
+  TK_MSG_UPDATE_STATUS = 0x08,
   TK_MSG_CONFIG = 0x10,
   TK_MSG_SET_OUTPUT = 0x11,
   TK_MSG_PING = 0x12,
-  TK_MSG_HELLO_REQUEST = 0x13
+  TK_MSG_HELLO_REQUEST = 0x13,
+  TK_MSG_UPDATE_BEGIN = 0x14,
+  TK_MSG_UPDATE_CHUNK = 0x15,
+  TK_MSG_UPDATE_COMMIT = 0x16,
+  TK_MSG_UPDATE_CONFIRM = 0x17
 } tk_msg_type_t;
+
+typedef enum { TK_SLOT_A = 0, TK_SLOT_B = 1 } tk_slot_t;
+
+typedef enum {
+  TK_UPDATE_IDLE = 0,
+  TK_UPDATE_RECEIVING = 1,
+  TK_UPDATE_VERIFYING = 2,
+  TK_UPDATE_READY = 3,
+  TK_UPDATE_FAILED = 4,
+  TK_UPDATE_REBOOTING = 5
+} tk_update_state_t;
+
+typedef enum {
+  TK_UPDATE_ERR_NONE = 0,
+  TK_UPDATE_ERR_TOO_LARGE = 1,
+  TK_UPDATE_ERR_HASH_MISMATCH = 2,
+  TK_UPDATE_ERR_FLASH = 3,
+  TK_UPDATE_ERR_NO_TRANSFER = 4,
+  TK_UPDATE_ERR_BAD_CHUNK = 5,
+  TK_UPDATE_ERR_NOT_READY = 6,
+  TK_UPDATE_ERR_INVALID_IMAGE = 7,
+  TK_UPDATE_ERR_IMAGE_UNCONFIRMED = 8
+} tk_update_error_t;
 
 typedef enum {
   TK_OUTPUT_FAN = 1,
@@ -95,7 +125,8 @@ typedef enum {
   TK_NACK_STALE_SESSION = 4,
   TK_NACK_INVALID_CONFIG = 5,
   TK_NACK_UNSUPPORTED = 6,
-  TK_NACK_NOT_CONFIGURED = 7
+  TK_NACK_NOT_CONFIGURED = 7,
+  TK_NACK_UPDATING = 8
 } tk_nack_error_t;
 
 typedef enum {
@@ -140,6 +171,8 @@ typedef struct {
   uint8_t hardware_revision;
   uint32_t boot_id;
   uint8_t reset_reason;
+  uint8_t slot; /* tk_slot_t */
+  bool image_confirmed;
   uint8_t output_count;
   tk_hello_output_t outputs[TK_MAX_OUTPUTS];
   uint8_t sensor_count;
@@ -161,7 +194,11 @@ typedef struct {
   uint32_t free_heap;
   int8_t rssi; /* TK_NO_RSSI on a wired node */
   bool link_up;
+  bool updating;
   tk_link_counters_t counters;
+  char firmware_version[TK_MAX_FIRMWARE_VERSION_LEN + 1];
+  uint8_t slot; /* tk_slot_t */
+  bool image_confirmed;
 } tk_heartbeat_t;
 
 /** value_centi is meaningful only when status is TK_SENSOR_OK; it is never encoded otherwise. */
@@ -195,9 +232,33 @@ typedef struct {
   uint32_t boot_id;
   bool configured;
   bool fail_safe_active;
+  bool updating;
   uint8_t count;
   tk_output_state_t outputs[TK_MAX_OUTPUTS];
 } tk_state_t;
+
+typedef struct {
+  uint8_t state; /* tk_update_state_t */
+  uint8_t error; /* tk_update_error_t; never NONE when state is FAILED */
+  uint32_t next_offset;
+} tk_update_status_t;
+
+typedef struct {
+  char version[TK_MAX_FIRMWARE_VERSION_LEN + 1];
+  uint32_t size;
+  uint8_t sha256[TK_SHA256_BYTES];
+  uint8_t chunk_size;
+} tk_update_begin_t;
+
+typedef struct {
+  uint32_t offset;
+  uint8_t len;
+  uint8_t data[TK_MAX_UPDATE_CHUNK_BYTES];
+} tk_update_chunk_t;
+
+typedef struct {
+  uint16_t health_timeout_s;
+} tk_update_commit_t;
 
 typedef struct {
   uint8_t kind;
@@ -249,6 +310,10 @@ typedef struct {
     tk_fault_t fault;
     tk_config_t config;
     tk_set_output_t set_output;
+    tk_update_status_t update_status;
+    tk_update_begin_t update_begin;
+    tk_update_chunk_t update_chunk;
+    tk_update_commit_t update_commit;
   } u;
 } tk_msg_t;
 

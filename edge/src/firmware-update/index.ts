@@ -1,0 +1,2 @@
+export * from './firmware-image.js';
+export * from './firmware-updater.js';
