@@ -4,9 +4,13 @@
 #include "driver/ledc.h"
 #include "esp_timer.h"
 
+#ifndef TK_FIRMWARE_VERSION
+#define TK_FIRMWARE_VERSION "1.0.0"
+#endif
+
 const tk_board_t tk_port_board = {
     CONFIG_TK_NODE_ID,
-    "1.0.0",
+    TK_FIRMWARE_VERSION,
     1,
 #ifdef CONFIG_TK_LINK_MQTT
     true,

@@ -27,6 +27,7 @@ static const char *prv_suffix(uint8_t type) {
     case TK_MSG_NACK: return "nack";
     case TK_MSG_STATE: return "state";
     case TK_MSG_FAULT: return "fault";
+    case TK_MSG_UPDATE_STATUS: return "update-status";
     default: return NULL;
   }
 }
