@@ -153,6 +153,11 @@ static void test_chunks_are_idempotent_by_offset_and_a_gap_is_answered_with_the_
   assert_int_equal(last_status()->state, TK_UPDATE_RECEIVING);
   assert_int_equal(last_status()->next_offset, 2 * CHUNK);
   assert_int_equal(last_status()->error, TK_UPDATE_ERR_NONE);
+  /* Nothing unverified can be committed. */
+  send_simple(TK_MSG_UPDATE_COMMIT, 15);
+  assert_int_equal(last_status()->state, TK_UPDATE_RECEIVING);
+  assert_int_equal(last_status()->error, TK_UPDATE_ERR_NOT_READY);
+  assert_int_equal(fake.switches, 0);
   /* The same begin again (the edge reconnected) keeps the progress. */
   deliver(&b, 15);
   assert_int_equal(last_status()->next_offset, 2 * CHUNK);

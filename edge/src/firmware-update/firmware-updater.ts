@@ -18,7 +18,7 @@ export interface FirmwareUpdateEvent {
 
 export type FirmwareUpdateResult =
   /** The node runs the new image and it is confirmed. */
-  | { status: 'updated'; nodeId: string; version: string; resumedFrom: number[] }
+  | { status: 'updated'; nodeId: string; version: string; resumedFrom: number[]; chunksSent: number }
   /** It already ran that version, confirmed: nothing was sent. */
   | { status: 'already_running'; nodeId: string; version: string }
   /** Not now: the safe-moment check said no. Nothing was sent. */
@@ -80,6 +80,8 @@ class UpdateAbort extends Error {
  */
 export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Chunks sent in the current run, resends included (runs never overlap). */
+  private chunksSent = 0;
 
   constructor(private readonly options: FirmwareUpdaterOptions) {
     super();
@@ -124,6 +126,7 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
       return { status: 'deferred', nodeId, reason: 'not a safe moment (feeder cycle running or outside the update window)' };
     }
     const from = node.hello.firmwareVersion;
+    this.chunksSent = 0;
     const base = { nodeId, fromVersion: from, toVersion: version };
     this.record('user_action', `firmware update of ${nodeId} from ${from} to ${version} started`, { ...base, phase: 'started', size: image.manifest.size });
     let result: FirmwareUpdateResult;
@@ -136,7 +139,7 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
       result = error.result;
     }
     if (result.status === 'updated') {
-      this.record('user_action', `firmware update of ${nodeId} to ${version} succeeded`, { ...base, phase: 'succeeded' });
+      this.record('user_action', `firmware update of ${nodeId} to ${version} succeeded`, { ...base, phase: 'succeeded', chunksSent: result.chunksSent });
     } else {
       const why = result.status === 'rejected' ? result.error : result.status === 'failed' ? result.reason : result.status;
       this.record('node_fault', `firmware update of ${nodeId} to ${version} ${result.status}: ${why}`, { ...base, phase: result.status, cause: why });
@@ -222,6 +225,7 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
             const offset = next;
             const data = Buffer.from(image.bytes.subarray(offset, Math.min(offset + chunkSize, size))).toString('hex');
             next = Math.min(offset + chunkSize, size);
+            this.chunksSent++;
             if (!(await this.devices.sendUpdateMessage(nodeId, { type: 'updateChunk', offset, data }))) {
               finish('disconnected');
               return;
@@ -311,7 +315,7 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
       while (Date.now() < healthyBy) {
         const confirmed = this.waitHeartbeat(nodeId, (hb) => hb.bootId === hello.bootId && hb.imageConfirmed, 1000);
         await this.devices.sendUpdateMessage(nodeId, { type: 'updateConfirm' });
-        if (await confirmed) return { status: 'updated', nodeId, version, resumedFrom };
+        if (await confirmed) return { status: 'updated', nodeId, version, resumedFrom, chunksSent: this.chunksSent };
       }
     }
     const back = await rolledBack;
