@@ -249,7 +249,7 @@ void tk_platform_image_confirm(void) {
   sim_journal_line("confirm slot=%c\n", running.slot == TK_SLOT_B ? 'b' : 'a');
 }
 
-void tk_platform_image_rollback(void) {
+bool tk_platform_image_rollback(void) {
   boot_record_t back;
   back.slot = prv_inactive();
   back.state = BOOT_CONFIRMED;
@@ -257,4 +257,5 @@ void tk_platform_image_rollback(void) {
   prv_save_boot(&back);
   sim_journal_line("rollback from=%c reason=not_confirmed\n", running.slot == TK_SLOT_B ? 'b' : 'a');
   sim.reboot_pending = true;
+  return true;
 }

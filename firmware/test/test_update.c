@@ -332,6 +332,22 @@ static void test_a_confirmed_new_image_stays_and_an_update_waits_for_the_confirm
   assert_int_equal(last_status()->state, TK_UPDATE_RECEIVING);
 }
 
+static void test_a_pending_image_with_nothing_to_go_back_to_is_kept_rather_than_bricked(void **state) {
+  (void)state;
+  fake.boot = (tk_boot_info_t){TK_SLOT_B, false, 3000};
+  fake.no_previous_image = true;
+  boot(0);
+  tk_node_tick(&node, 3000);
+  assert_int_equal(fake.rollbacks, 1);
+  assert_int_equal(fake.confirms, 1);
+  assert_true(fake_last(TK_MSG_HELLO, 0)->u.hello.image_confirmed);
+  /* It keeps working: it still ticks and sends heartbeats. */
+  fake.sent_count = 0;
+  tk_node_tick(&node, 4500);
+  assert_true(fake_count(TK_MSG_HEARTBEAT) > 0);
+  assert_int_equal(fake.rollbacks, 1);
+}
+
 static void test_a_refused_image_switch_fails_the_commit(void **state) {
   tk_msg_t b = begin_msg("1.1.0", IMAGE_BYTES, image);
   uint32_t now;
@@ -359,6 +375,7 @@ int main(void) {
       cmocka_unit_test_setup(test_an_abandoned_transfer_releases_the_commands_but_stays_resumable, setup),
       cmocka_unit_test_setup(test_a_new_image_boots_pending_with_outputs_in_fail_safe_and_rolls_back_unconfirmed, setup),
       cmocka_unit_test_setup(test_a_confirmed_new_image_stays_and_an_update_waits_for_the_confirm, setup),
+      cmocka_unit_test_setup(test_a_pending_image_with_nothing_to_go_back_to_is_kept_rather_than_bricked, setup),
       cmocka_unit_test_setup(test_a_refused_image_switch_fails_the_commit, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -239,6 +239,11 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
         if (id !== nodeId || finished) return;
         silentSince = Date.now();
         if (status.state === 'verifying' || status.state === 'ready') return finish(status);
+        if (status.state === 'idle' && status.error === 'no_transfer') {
+          // The node dropped the transfer (it rebooted, or waited too long for us): begin again,
+          // which resumes from what it kept.
+          return finish('disconnected');
+        }
         if (status.state !== 'receiving' || status.error !== null) {
           try {
             this.failIfRefused(nodeId, status);

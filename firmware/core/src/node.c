@@ -368,9 +368,13 @@ void tk_node_tick(tk_node_t *n, uint32_t now_ms) {
   if (n->rebooting) return;
   if (tk_update_health_expired(&n->update, now_ms)) {
     /* A new image that nobody confirmed in time is not trusted: back to the previous slot. */
-    n->rebooting = true;
-    tk_platform_image_rollback();
-    return;
+    if (tk_platform_image_rollback()) {
+      n->rebooting = true;
+      return;
+    }
+    /* Nothing to go back to: a running image beats none, so keep it for good. */
+    tk_update_confirm(&n->update);
+    tk_node_announce(n, now_ms);
   }
   {
     bool was_active = tk_update_active(&n->update);

@@ -143,8 +143,9 @@ void tk_platform_image_confirm(void) {
   if (esp_ota_mark_app_valid_cancel_rollback() != ESP_OK) ESP_LOGE(TAG, "could not mark the running image valid");
 }
 
-void tk_platform_image_rollback(void) {
+bool tk_platform_image_rollback(void) {
   ESP_LOGE(TAG, "new image not confirmed in time: rolling back");
   esp_ota_mark_app_invalid_rollback_and_reboot();
-  /* Only returns when there is no previous image to go back to: keep running this one. */
+  /* Only returns when there is no previous image to go back to: the core keeps this one. */
+  return false;
 }

@@ -148,4 +148,7 @@ void tk_platform_image_confirm(void) {
   fake.boot.confirmed = true;
 }
 
-void tk_platform_image_rollback(void) { fake.rollbacks++; }
+bool tk_platform_image_rollback(void) {
+  fake.rollbacks++;
+  return !fake.no_previous_image;
+}

@@ -35,6 +35,7 @@ typedef struct {
   tk_update_progress_t progress;
   int progress_saves;
   bool refuse_switch;
+  bool no_previous_image;
   int switches, reboots, confirms, rollbacks;
   uint32_t switched_size, switched_health_ms;
 } fake_platform_t;

@@ -64,7 +64,10 @@ void tk_platform_reboot(void);
 /** The running pending image is good: it stays the boot slot for good. */
 void tk_platform_image_confirm(void);
 
-/** The running pending image is bad: mark it so and reboot into the previous slot. */
-void tk_platform_image_rollback(void);
+/**
+ * The running pending image is bad: mark it so and reboot into the previous slot. Returns false
+ * only when there is no previous image to go back to (the node then keeps this one).
+ */
+bool tk_platform_image_rollback(void);
 
 #endif
