@@ -148,6 +148,8 @@ describe.each<TransportKind>(['serial', 'mqtt'])('firmware update over %s', (kin
     expect(events.map((e) => `${e.type}:${e.detail.phase}`)).toEqual(['user_action:started', 'user_action:verified', 'user_action:succeeded']);
     // The node is released: commands work again on the new image.
     expect(await rig.manager.setOutput(rig.nodeId, { channel: 2, state: 'on' })).toMatchObject({ status: 'acked' });
+    // Asked again, there is nothing to do.
+    expect(await updater.update(rig.nodeId, image)).toMatchObject({ status: 'already_running', version: NEW_VERSION });
   }, 60_000);
 
   it('rejects a corrupted image: the edge refuses the file, and the node refuses bytes that rotted after the check', async () => {
@@ -222,6 +224,23 @@ describe.each<TransportKind>(['serial', 'mqtt'])('firmware update over %s', (kin
     outputs.assertFailSafe();
     expect(events.at(-1)).toMatchObject({ type: 'node_fault', detail: { phase: 'rolled_back' } });
   }, 90_000);
+});
+
+describe('firmware update at an unsafe moment', () => {
+  it('is deferred without sending anything when the safe-moment check says no', async () => {
+    const rig = await startRig('serial');
+    const asked: string[] = [];
+    const updater = new FirmwareUpdater({ devices: rig.manager, isSafeMoment: (nodeId) => (asked.push(nodeId), false) });
+    const statuses: unknown[] = [];
+    rig.manager.on('updateStatusReported', (e) => statuses.push(e));
+    const result = await updater.update(rig.nodeId, makeImage(NEW_VERSION));
+    expect(result).toMatchObject({ status: 'deferred' });
+    expect(asked).toEqual([rig.nodeId]);
+    // The node heard nothing of it: no status, no slot written, still on its factory image.
+    expect(statuses).toEqual([]);
+    expect(rig.manager.getNode(rig.nodeId)?.state?.updating).toBe(false);
+    expect(rig.coop.readJournal().map((e) => e.kind)).not.toContain('switch');
+  }, 30_000);
 });
 
 describe('firmware update over a noisy serial line', () => {
