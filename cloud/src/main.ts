@@ -86,7 +86,8 @@ async function main(): Promise<void> {
       ]),
   });
 
-  const address = await app.listen({ host: config.HOST, port: config.PORT });
+  // A deep accept queue: a burst of new connections (a replica coming back) must not drop SYNs.
+  const address = await app.listen({ host: config.HOST, port: config.PORT, backlog: 4096 });
   if (metricsServer) app.log.info(`metrics on ${await metricsServer.start(config.HOST, config.METRICS_PORT!)}/metrics`);
   if (database.embedded) app.log.info(`embedded database in ${path.join(config.DATA_DIR, 'postgres')} (set DATABASE_URL to use PostgreSQL)`);
   // The line tests and scripts read to find the port.

@@ -7,9 +7,10 @@ export interface CacheStats {
 }
 
 /**
- * A per-user cache of the farms overview for a few seconds: the dashboard polls it, and many
- * tabs of one owner should cost one query. Redis when configured (shared by replicas), otherwise
- * in-process. The TTL is the only invalidation, so it stays short: live data is never older.
+ * A cache of each farm's overview entry for a few seconds: every member of a farm (and every tab
+ * of one owner) shares one computation of its coops' state. Who may see which farm is never
+ * cached: the caller's memberships are read on every request. Redis when configured (shared by
+ * replicas), otherwise in-process. The TTL is the only invalidation, so it stays short.
  */
 export class OverviewCache {
   readonly stats: CacheStats = { hits: 0, misses: 0 };
@@ -19,9 +20,9 @@ export class OverviewCache {
     private readonly options: { ttlMs: number; redis?: Redis; onError?: (error: unknown) => void },
   ) {}
 
-  async getOrLoad<T>(userId: string, load: () => Promise<T>): Promise<T> {
+  async getOrLoad<T>(farmId: string, load: () => Promise<T>): Promise<T> {
     if (this.options.ttlMs <= 0) return load();
-    const key = `tokkatot:overview:${userId}`;
+    const key = `tokkatot:overview:farm:${farmId}`;
     const cached = await this.read(key);
     if (cached !== undefined) {
       this.stats.hits += 1;

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('farms overview cache', () => {
-  it('answers a repeat from the in-process cache per user and counts hits and misses', async () => {
+  it('answers a repeat from the in-process cache per farm, shared by its members, and counts hits and misses', async () => {
     const app = await appWith({ overviewCacheMs: 60_000 });
     const first = await getAs(app, owner.accessToken, '/v1/farms');
     expect(app.services.cacheStats).toEqual({ hits: 0, misses: 1 });
@@ -55,21 +55,30 @@ describe('farms overview cache', () => {
     const second = await getAs(app, owner.accessToken, '/v1/farms');
     expect(second.json()).toEqual(first.json());
     expect(app.services.cacheStats).toEqual({ hits: 1, misses: 1 });
+    // Another member of the farm shares the farm's entry but gets their own role.
     const someoneElse = await getAs(app, other.accessToken, '/v1/farms');
-    expect(someoneElse.json()[0]).toMatchObject({ role: 'viewer', online: true });
-    expect(app.services.cacheStats).toEqual({ hits: 1, misses: 2 });
+    expect(someoneElse.json()[0]).toEqual({ ...first.json()[0], role: 'viewer' });
+    expect(app.services.cacheStats).toEqual({ hits: 2, misses: 1 });
+  });
+
+  it('reads memberships fresh: a removed member loses the farm at once, even while it is cached', async () => {
+    const app = await appWith({ overviewCacheMs: 60_000 });
+    const leaving = await createMember(seed, db.pool, 'farm-o', 'viewer');
+    expect((await getAs(app, leaving.accessToken, '/v1/farms')).json()).toHaveLength(1);
+    await db.pool.query('DELETE FROM membership WHERE user_id = $1', [leaving.userId]);
+    expect((await getAs(app, leaving.accessToken, '/v1/farms')).json()).toEqual([]);
   });
 
   it('shares cached overviews between replicas through Redis', async () => {
     const redis = await redisClient();
-    await redis.del(`tokkatot:overview:${owner.userId}`);
+    await redis.del('tokkatot:overview:farm:farm-o');
     const [one, two] = [await appWith({ overviewCacheMs: 60_000, redis }), await appWith({ overviewCacheMs: 60_000, redis })];
     const first = await getAs(one, owner.accessToken, '/v1/farms');
     expect(first.statusCode).toBe(200);
     const second = await getAs(two, owner.accessToken, '/v1/farms');
     expect(second.json()).toEqual(first.json());
     expect([one.services.cacheStats, two.services.cacheStats]).toEqual([{ hits: 0, misses: 1 }, { hits: 1, misses: 0 }]);
-    const ttl = await redis.pttl(`tokkatot:overview:${owner.userId}`);
+    const ttl = await redis.pttl('tokkatot:overview:farm:farm-o');
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });

@@ -31,20 +31,20 @@ const EventsQuerySchema = z.strictObject({
 /** Overview, farm page, coop state, history charts and the event log. */
 export async function registerFarmRoutes(app: FastifyInstance, ctx: FarmApiContext): Promise<void> {
   app.get('/v1/farms', async (request) => {
-    const { userId } = await ctx.farmAccess.account(request);
-    return ctx.cache.getOrLoad(userId, async () => {
-      const memberships = await ctx.farmAccess.farms(request);
-      const now = ctx.now();
-      const statuses = await loadFarmStatuses(ctx.pool, memberships.map((m) => m.farmId), now);
-      const farms = [];
-      for (const { farmId, role } of memberships) {
-        const status = statuses.get(farmId);
-        if (!status) continue;
+    // Memberships are read fresh on every request; only each farm's own entry is cached.
+    const memberships = await ctx.farmAccess.farms(request);
+    const farms = [];
+    for (const { farmId, role } of memberships) {
+      const entry = await ctx.cache.getOrLoad(farmId, async () => {
+        const now = ctx.now();
+        const status = (await loadFarmStatuses(ctx.pool, [farmId], now)).get(farmId);
+        if (!status) return null;
         const coops = await loadCoopStates(ctx.pool, farmId, { now, timeZone: status.timeZone });
-        farms.push({ id: farmId, name: status.name, role, online: status.online, lastSyncAt: status.lastSyncAt, openAlarms: status.openAlarms, coops: coops.map(summarizeCoop) });
-      }
-      return farms;
-    });
+        return { id: farmId, name: status.name, online: status.online, lastSyncAt: status.lastSyncAt, openAlarms: status.openAlarms, coops: coops.map(summarizeCoop) };
+      });
+      if (entry) farms.push({ ...entry, role });
+    }
+    return farms;
   });
 
   app.get('/v1/farms/:farmId', async (request) => {
