@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { TokkatotError } from '@tokkatot/shared';
@@ -13,11 +14,25 @@ export interface AccessClaims {
   admin: boolean;
 }
 
+// Given a string, jsonwebtoken first tries to parse it as a PEM public key (a thrown and caught
+// error, the costliest step of a request) before taking it as the HMAC secret; handing it the
+// secret key object made once from the same bytes skips that. Only HS256 is ever accepted.
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret));
+    if (secretKeys.size >= 16) secretKeys.clear();
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 /** Signs `{ sub, typ: 'access', adm? }` on the app's clock so tests that move the clock stay consistent. */
 export function signAccessToken(secret: string, claims: AccessClaims, now: number): string {
   const iat = Math.floor(now / 1000);
   const payload = { sub: claims.userId, typ: 'access', ...(claims.admin ? { adm: true } : {}), iat, exp: iat + ACCESS_TOKEN_TTL_SECONDS };
-  return jwt.sign(payload, secret, { algorithm: 'HS256' });
+  return jwt.sign(payload, secretKey(secret), { algorithm: 'HS256' });
 }
 
 /** Tells whether a bearer token claims to be an account access token (unverified; only picks the check). */
@@ -30,7 +45,7 @@ export function looksLikeAccessToken(token: string): boolean {
 export function verifyAccessToken(secret: string, token: string, now: number): AccessClaims {
   let claims: unknown;
   try {
-    claims = jwt.verify(token, secret, { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) });
+    claims = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) });
   } catch (error) {
     if (error instanceof jwt.TokenExpiredError) throw new TokkatotError('TOKEN_EXPIRED');
     throw new TokkatotError('UNAUTHENTICATED', 'The token is not valid.');
