@@ -7,6 +7,7 @@ import type { SyncDocStore } from '../db/sync-doc-store.js';
 import type { FarmAccess } from '../http/farm-access.js';
 import { LiveHub } from './live/live-hub.js';
 import { registerLiveRoute } from './live/live-route.js';
+import { HistoryCache } from './history-cache.js';
 import { OverviewCache, type CacheStats } from './overview-cache.js';
 import { registerPresenceHook } from './presence-hook.js';
 import { registerAlarmCommandRoutes } from './routes/alarm-command-routes.js';
@@ -26,8 +27,10 @@ export interface FarmApiDeps {
   collections: Readonly<Record<string, CollectionSpec>>;
   now: () => number;
   redis?: Redis;
-  /** How long an overview stays cached per user (0 turns the cache off). */
+  /** How long a farm's overview entry stays cached (0 turns the cache off). */
   overviewCacheMs?: number;
+  /** How long a history answer stays cached in process (0 turns the cache off). */
+  historyCacheMs?: number;
   /** Interval of the live stream's heartbeat comment. */
   heartbeatMs?: number;
 }
@@ -41,7 +44,8 @@ export interface FarmApiServices {
 /** The farm API module (docs/cloud/farm-api.md): routes, the browser live stream and edge presence. */
 export async function registerFarmApi(app: FastifyInstance, deps: FarmApiDeps): Promise<FarmApiServices> {
   const cache = new OverviewCache({ ttlMs: deps.overviewCacheMs ?? 3000, redis: deps.redis, onError: (error) => app.log.warn({ err: error }, 'overview cache unavailable') });
-  const ctx: FarmApiContext = { pool: deps.pool, store: deps.store, farmAccess: deps.farmAccess, collections: deps.collections, cache, now: deps.now };
+  const history = new HistoryCache({ ttlMs: deps.historyCacheMs ?? 3000 });
+  const ctx: FarmApiContext = { pool: deps.pool, store: deps.store, farmAccess: deps.farmAccess, collections: deps.collections, cache, history, now: deps.now };
   const live = new LiveHub({
     notifier: deps.notifier,
     loadCoops: async (farmId) => {

@@ -52,8 +52,10 @@ export interface AppDeps {
    * proxy. Off by default: anyone can write that header.
    */
   trustProxy?: boolean | string | string[];
-  /** How long the farms overview stays cached per user, in ms (farm API; 0 turns it off). */
+  /** How long the farms overview stays cached per farm, in ms (farm API; 0 turns it off). */
   overviewCacheMs?: number;
+  /** How long a history answer stays cached in process, in ms (farm API; 0 turns it off). */
+  historyCacheMs?: number;
   /** Told about every route as it is registered (tests that sweep all routes). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -138,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Modules of docs/cloud/api.md register below, one line each: accounts, farm API, operations, dashboard.
   await registerOperations(app, { pool: deps.pool, redis: deps.redis, now, ...deps.operations });
   await registerAccounts(app, { pool: deps.pool, farmAccess, accounts, now });
-  Object.assign(app.services, await registerFarmApi(app, { pool: deps.pool, store, notifier, farmAccess, collections, now, redis: deps.redis, overviewCacheMs: deps.overviewCacheMs, heartbeatMs: deps.heartbeatMs }));
+  Object.assign(app.services, await registerFarmApi(app, { pool: deps.pool, store, notifier, farmAccess, collections, now, redis: deps.redis, overviewCacheMs: deps.overviewCacheMs, historyCacheMs: deps.historyCacheMs, heartbeatMs: deps.heartbeatMs }));
   if (deps.dashboard !== false) await registerDashboard(app, deps.dashboard ?? {});
   return app;
 }

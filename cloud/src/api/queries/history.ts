@@ -21,14 +21,34 @@ export function chooseResolution(fromMs: number, toMs: number): Resolution {
   return 'day';
 }
 
+export interface HistoryAnswer {
+  resolution: Resolution;
+  points: HistoryPoint[];
+}
+
+/** The buckets a range reads: `[firstBucket, endBucket)` at `resolution`; two ranges with the same buckets have the same answer. */
+export interface HistoryRange {
+  resolution: Resolution;
+  firstBucket: number;
+  endBucket: number;
+}
+
+const floorTo = (ms: number, size: number) => ms - (((ms % size) + size) % size);
+
+/** The bucket-aligned form of [from, to): the first bucket overlapping it, and the first bucket starting at or after `to`. */
+export function historyRange(fromMs: number, toMs: number): HistoryRange {
+  const resolution = chooseResolution(fromMs, toMs);
+  const size = resolution === 'minute' ? 60_000 : resolution === 'hour' ? HOUR : DAY;
+  const endFloor = floorTo(toMs, size);
+  return { resolution, firstBucket: floorTo(fromMs, size), endBucket: endFloor === toMs ? toMs : endFloor + size };
+}
+
 /**
  * Buckets of one sensor overlapping [from, to), oldest first, from the cloud's rollups; where the
  * edge had to drop raw readings, its own aggregates fill the gap (never both for one bucket).
  */
-export async function readHistory(db: pg.Pool, farmId: string, sensorId: string, fromMs: number, toMs: number): Promise<{ resolution: Resolution; points: HistoryPoint[] }> {
-  const resolution = chooseResolution(fromMs, toMs);
-  const size = resolution === 'minute' ? 60_000 : resolution === 'hour' ? HOUR : DAY;
-  const firstBucket = fromMs - (((fromMs % size) + size) % size);
+export async function readHistory(db: pg.Pool, farmId: string, sensorId: string, range: HistoryRange): Promise<HistoryAnswer> {
+  const { resolution, firstBucket, endBucket } = range;
   const { rows } = await db.query<{ t: string; min: number | null; max: number | null; mean: number | null; count: string }>(
     `SELECT t, min, max, mean, count FROM (
        SELECT bucket_start AS t, min, max, CASE WHEN count > 0 THEN sum / count END AS mean, count
@@ -39,7 +59,7 @@ export async function readHistory(db: pg.Pool, farmId: string, sensorId: string,
           AND NOT EXISTS (SELECT 1 FROM telemetry_rollup r WHERE r.farm_id = a.farm_id AND r.sensor_id = a.sensor_id
                             AND r.resolution = a.resolution AND r.bucket_start = a.bucket_start AND r.count > 0)
      ) b WHERE count > 0 OR min IS NOT NULL ORDER BY t`,
-    [farmId, sensorId, resolution, firstBucket, toMs],
+    [farmId, sensorId, resolution, firstBucket, endBucket],
   );
   return { resolution, points: rows.map((row) => ({ t: Number(row.t), min: row.min, max: row.max, mean: row.mean, count: Number(row.count) })) };
 }

@@ -6,6 +6,7 @@ import type { CollectionSpec } from '@tokkatot/sync';
 import type { SyncDocStore } from '../../db/sync-doc-store.js';
 import type { FarmAccess, FarmActor } from '../../http/farm-access.js';
 import { parseInput } from '../../sync/sync-routes.js';
+import type { HistoryCache } from '../history-cache.js';
 import type { OverviewCache } from '../overview-cache.js';
 import { loadFarmStatuses, type FarmStatus } from '../state/farm-status.js';
 
@@ -16,6 +17,7 @@ export interface FarmApiContext {
   farmAccess: FarmAccess;
   collections: Readonly<Record<string, CollectionSpec>>;
   cache: OverviewCache;
+  history: HistoryCache;
   now: () => number;
 }
 

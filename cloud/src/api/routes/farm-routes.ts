@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { EventSchema, IdSchema, TimestampMsSchema, TokkatotError, type EventType } from '@tokkatot/shared';
 import { EventCursorSchema, readEvents } from '../queries/events.js';
-import { readHistory } from '../queries/history.js';
+import { historyRange, readHistory } from '../queries/history.js';
 import { loadCoopStates, summarizeCoop } from '../state/coop-state.js';
 import { loadFarmStatuses } from '../state/farm-status.js';
 import { authorizeFarm, farmStatus, parseInput, type FarmApiContext } from './context.js';
@@ -66,7 +66,10 @@ export async function registerFarmRoutes(app: FastifyInstance, ctx: FarmApiConte
   app.get('/v1/farms/:farmId/history', async (request) => {
     const { farmId } = await authorizeFarm(ctx, request, 'viewer');
     const query = parseInput(HistoryQuerySchema, request.query, 'query');
-    return readHistory(ctx.pool, farmId, query.sensorId, query.from, query.to);
+    const range = historyRange(query.from, query.to);
+    // Keyed by the buckets read, not the raw times: every "last 24 h up to now" within one bucket shares an answer.
+    const key = `${farmId}\n${query.sensorId}\n${range.resolution}\n${range.firstBucket}\n${range.endBucket}`;
+    return ctx.history.get(key, () => readHistory(ctx.pool, farmId, query.sensorId, range));
   });
 
   app.get('/v1/farms/:farmId/events', async (request) => {

@@ -18,7 +18,7 @@ export interface TestClock {
 
 /** The app on a test pool with a movable clock and the overview cache off unless asked for. */
 export async function buildApiApp(pool: pg.Pool, clock: TestClock, extra: Partial<AppDeps> = {}): Promise<FastifyInstance> {
-  return buildTestApp(pool, { now: () => clock.now, overviewCacheMs: 0, commandExpiryIntervalMs: 3_600_000, ...extra });
+  return buildTestApp(pool, { now: () => clock.now, overviewCacheMs: 0, historyCacheMs: 0, commandExpiryIntervalMs: 3_600_000, ...extra });
 }
 
 const stamp = (wall: number, node = 'edge-pi') => encodeHlc({ wallMs: wall, counter: 0, node });
