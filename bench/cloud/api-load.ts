@@ -5,7 +5,7 @@
  * baseline, measured in the same run on the same server and connections, is `/health` (no
  * database, no auth): the floor this machine and Fastify set.
  *
- *   npx tsx bench/cloud/api-load.ts [--farms 100] [--users 1000] [--seconds 20]
+ *   npx tsx bench/cloud/api-load.ts [--farms 100] [--users 1000] [--seconds 20] [--cpu-prof <dir>]
  *
  * Uses PG_ADMIN_URL and REDIS_URL when set; otherwise starts the test services itself
  * (scripts/test-services.sh) and stops them afterwards. The load generator (autocannon) and the
@@ -24,7 +24,7 @@ import { CloudProcess, freePort } from '../../cloud/test/support/cloud-process.j
 import { buildApiApp, configureFarm, DAY0, minuteReadings, OutboxWriter, postBatch } from '../../cloud/test/api/support/farm-api-fixture.js';
 
 const { values } = parseArgs({
-  options: { farms: { type: 'string', default: '100' }, users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '20' }, also: { type: 'string', default: '100' } },
+  options: { farms: { type: 'string', default: '100' }, users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '20' }, also: { type: 'string', default: '100' }, 'cpu-prof': { type: 'string' } },
 });
 const FARMS = Number(values.farms);
 const USERS = Number(values.users);
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     const tokens = await seed(pool);
     console.log(`seeded ${FARMS} farms (3 sensors × 1,440 minute readings each) and ${tokens.length} users in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
     const port = await freePort();
-    cloud = new CloudProcess(port, { DATABASE_URL: database.url, REDIS_URL: svc.env.REDIS_URL, JWT_SECRET, DATABASE_POOL_SIZE: '20', TRUST_PROXY: 'loopback' });
+    cloud = new CloudProcess(port, { DATABASE_URL: database.url, REDIS_URL: svc.env.REDIS_URL, JWT_SECRET, DATABASE_POOL_SIZE: '20', TRUST_PROXY: 'loopback' }, values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []);
     await cloud.start();
     const url = `http://127.0.0.1:${port}`;
     const from = DAY0 - 24 * HOUR;

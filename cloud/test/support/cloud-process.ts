@@ -21,10 +21,12 @@ export class CloudProcess {
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    /** Extra node flags, e.g. `--cpu-prof` for a profile of a benchmark run. */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', MAIN], {
       env: { ...process.env, ...this.env, HOST: '127.0.0.1', PORT: String(this.port), LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
