@@ -26,6 +26,9 @@ name="tokkatot-$stamp"
 # The dump and the row counts must see the same data: export a snapshot from a
 # repeatable-read transaction, dump with it, and count inside that transaction.
 coproc SESSION { pg psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 2>&1; }
+# Bash unsets SESSION_PID as soon as the coprocess ends, which can be before the final `wait`.
+# shellcheck disable=SC2153 # SESSION_PID is set by coproc
+session_pid=$SESSION_PID
 printf 'begin isolation level repeatable read read only;\nselect pg_export_snapshot();\n' >&"${SESSION[1]}"
 IFS= read -r snapshot <&"${SESSION[0]}" || die "could not open a snapshot on the database"
 [[ "$snapshot" =~ ^[0-9A-F-]+$ ]] || die "could not export a snapshot: $snapshot"
@@ -43,8 +46,7 @@ done
 [ "$complete" = 1 ] || die "counting rows failed: $(tail -n 3 "$work/counts.raw")"
 LC_ALL=C sort "$work/counts.raw" > "$work/$name.counts"
 printf 'commit;\n\\q\n' >&"${SESSION[1]}"
-# shellcheck disable=SC2153 # SESSION_PID is set by coproc
-wait "$SESSION_PID" || true
+wait "$session_pid" || true
 (cd "$work" && sha256sum "$name.dump" "$name.counts" > "$name.sha256")
 
 targets=("$BACKUP_DESTINATION/daily/$day")

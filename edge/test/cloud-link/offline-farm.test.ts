@@ -36,8 +36,8 @@ describe('cloud link routes on an offline farm', () => {
 
 describe('cloud configuration', () => {
   it('is offline by default and takes the cloud URL from TOKKATOT_CLOUD_URL', () => {
-    expect(loadConfig({ cwd: tmpdir(), env: { TOKKATOT_CONFIG: '' } }).config.cloud).toEqual({});
-    expect(loadConfig({ cwd: tmpdir(), env: { TOKKATOT_CONFIG: '', TOKKATOT_CLOUD_URL: 'https://cloud.example.com' } }).config.cloud).toEqual({ url: 'https://cloud.example.com' });
+    expect(loadConfig({ cwd: tmpdir(), env: { TOKKATOT_CONFIG: '' } }).config.cloud).toEqual({ readingsIntervalSeconds: 60 });
+    expect(loadConfig({ cwd: tmpdir(), env: { TOKKATOT_CONFIG: '', TOKKATOT_CLOUD_URL: 'https://cloud.example.com' } }).config.cloud).toEqual({ url: 'https://cloud.example.com', readingsIntervalSeconds: 60 });
     expect(() => loadConfig({ cwd: tmpdir(), env: { TOKKATOT_CONFIG: '', TOKKATOT_CLOUD_URL: 'not a url' } })).toThrow(/cloud\.url/);
   });
 });
