@@ -302,7 +302,10 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
     );
     if (commit.state !== 'rebooting') this.failIfRefused(nodeId, commit);
     this.emit('progress', { nodeId, phase: 'reboot', offset: size, size });
-    const hello = await rebooted;
+    // The node announces itself once after the reboot; on a noisy line that hello can be lost,
+    // so keep asking until the new boot has introduced itself.
+    const asking = setInterval(() => void this.devices.requestHello(nodeId).catch(() => undefined), 2000);
+    const hello = await rebooted.finally(() => clearInterval(asking));
     if (!hello) return { status: 'failed', nodeId, reason: 'the node did not come back after the commit' };
     if (hello.firmwareVersion !== version || hello.imageConfirmed) {
       // The bootloader kept (or went back to) the old image.

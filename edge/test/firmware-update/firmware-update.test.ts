@@ -250,7 +250,7 @@ describe('firmware update over a noisy serial line', () => {
     const image = makeImage(NEW_VERSION);
     const { updater } = startUpdater(rig);
     const result = await updater.update(rig.nodeId, image);
-    expect(result).toMatchObject({ status: 'updated', version: NEW_VERSION });
+    expect(result, JSON.stringify(result)).toMatchObject({ status: 'updated', version: NEW_VERSION });
     expect(new Uint8Array(readFileSync(slotFile(rig, 'b')))).toEqual(image.bytes);
     // The noise really hit the transfer: some chunks had to be sent again.
     expect(result.status === 'updated' && result.chunksSent).toBeGreaterThan(Math.ceil(IMAGE_BYTES / 192));
