@@ -43,7 +43,12 @@ export class StreamHub {
   constructor(private readonly options: StreamHubOptions) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.options.notifier.listen(SYNC_NOTIFY_CHANNEL, (payload) => this.onNotification(payload));
+    this.unlisten = await this.options.notifier.listen(
+      SYNC_NOTIFY_CHANNEL,
+      (payload) => this.onNotification(payload),
+      // Writes may have gone unannounced: end every stream; clients reconnect and start with a RESYNC.
+      () => this.dropAll(),
+    );
     this.heartbeat = setInterval(() => {
       for (const connection of this.connections) connection.sink.comment('heartbeat');
     }, this.options.heartbeatMs);

@@ -64,6 +64,17 @@ describe('browser live stream', () => {
     expect((await client.next(isCoop('coop-1'), { from: client.messages.indexOf(alarm) })).data).toMatchObject({ openAlarms: 1 });
   });
 
+  it('catches up after the listening database connection is killed: data landed meanwhile still reaches the browser', async () => {
+    const client = await connect(`${base}/v1/farms/farm-l/live`, viewer.accessToken);
+    await client.next(isCoop('coop-1'));
+    const mark = client.messages.length;
+    const { rows } = await db.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
+    expect(rows).toHaveLength(1);
+    await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    await postBatch(app, farm, outbox.batch([outbox.readings('temp-1', minuteReadings(clock.now - MINUTE / 2, [29.25]))]));
+    expect((await client.next(isCoop('coop-1', 29.3), { from: mark })).data).toMatchObject({ temperatureC: 29.3 });
+  });
+
   it('sends a heartbeat comment at the configured interval', async () => {
     const client = await connect(`${base}/v1/farms/farm-l/live`, viewer.accessToken);
     await client.next((m) => m.comment === 'heartbeat');

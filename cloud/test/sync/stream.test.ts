@@ -86,6 +86,24 @@ describe('live stream', () => {
     await a.close();
   });
 
+  it('ends its streams when the listening database connection was lost, so replicas reconnect and resync', async () => {
+    const a = await open(farmA.edgeToken);
+    await until(() => a.messages().length === 1);
+    const { rows } = await db.pool.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
+    expect(rows).toHaveLength(1);
+    await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    // The gap ends every stream (writes may have gone unannounced)...
+    await until(() => app.services.hub.size === 0);
+    // ...and one opened after the reconnect starts with a RESYNC and receives new writes again.
+    const b = await open(farmA.edgeToken);
+    await until(() => b.messages().length === 1);
+    expect(b.messages()[0]).toMatchObject({ resync: true });
+    await app.services.store.writeServerDocs('farm-s1', 'coops', [coopDoc('farm-s1', 'after-gap', 'After', 50)], 'test');
+    await until(() => b.messages().some((m) => Array.isArray(m.documents) && (m.documents as Array<{ id: string }>).some((d) => d.id === 'after-gap')));
+    await a.close();
+    await b.close();
+  });
+
   it('refuses a stream without a valid credential', async () => {
     const response = await fetch(`${base}/v1/sync/stream`, { headers: { authorization: 'Bearer edge.nobody.AAAAAAAAAAAAAAAAAAAAAAAA' } });
     expect(response.status).toBe(401);

@@ -49,7 +49,14 @@ export class LiveHub {
   constructor(private readonly options: LiveHubOptions) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.options.notifier.listen(LIVE_NOTIFY_CHANNEL, (payload) => this.onNote(payload));
+    this.unlisten = await this.options.notifier.listen(
+      LIVE_NOTIFY_CHANNEL,
+      (payload) => this.onNote(payload),
+      // Announcements may have been missed: refresh every farm someone is watching.
+      () => {
+        for (const farmId of new Set([...this.viewers].map((viewer) => viewer.farmId))) this.onNote(JSON.stringify({ farmId }));
+      },
+    );
     this.heartbeat = setInterval(() => {
       for (const viewer of this.viewers) viewer.sink.comment('heartbeat');
     }, this.options.heartbeatMs);
