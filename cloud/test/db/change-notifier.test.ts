@@ -23,7 +23,8 @@ describe('PgChangeNotifier', () => {
   it('delivers notifications committed by another connection to every subscriber of the channel', async () => {
     const notifier = new PgChangeNotifier(db.pool);
     try {
-      const [a, b]: string[][] = [[], []];
+      const a: string[] = [];
+      const b: string[] = [];
       await notifier.listen('probe_one', (payload) => a.push(payload));
       const unlisten = await notifier.listen('probe_one', (payload) => b.push(payload));
       await db.pool.query("SELECT pg_notify('probe_one', 'first')");
