@@ -190,9 +190,9 @@ export function collectAlarmConditions(
   return { conditions: out, nextEvaluationAt: wakeups.length ? Math.min(...wakeups) : null };
 }
 
-/** The scheduled alarm test as a cron schedule with auto-off. */
-export function evaluateAlarmTest(test: { cron: string; durationSeconds: number }, now: number, zone: string) {
-  const schedule: Schedule = {
+/** The scheduled alarm test as the cron schedule with auto-off the automation evaluates. */
+export function alarmTestSchedule(test: { cron: string; durationSeconds: number }): Schedule {
+  return {
     id: 'alarm-test',
     farmId: 'farm',
     hlc: '0',
@@ -206,5 +206,9 @@ export function evaluateAlarmTest(test: { cron: string; durationSeconds: number 
     cron: test.cron,
     action: { autoOffSeconds: test.durationSeconds },
   };
-  return evaluateSchedule(schedule, now, zone);
+}
+
+/** Whether the scheduled alarm test sounds the siren now, and when that changes. */
+export function evaluateAlarmTest(test: { cron: string; durationSeconds: number }, now: number, zone: string) {
+  return evaluateSchedule(alarmTestSchedule(test), now, zone);
 }

@@ -1,26 +1,9 @@
-import type { Flock, HouseMode } from '@tokkatot/shared';
+import { interpolateCurve, type Flock, type HouseMode } from '@tokkatot/shared';
 import { diffDays, getLocalDate, parseLocalDate } from './zoned-time.js';
 
 /** Growth day at an instant: whole local days since placement (day 0), negative before it. */
 export function computeGrowthDay(placedOn: string, now: number, zone: string): number {
   return diffDays(parseLocalDate(placedOn), getLocalDate(now, zone));
-}
-
-/**
- * Target temperature on a (possibly fractional) growth day: linear between bend points, held
- * flat before the first and after the last.
- */
-export function interpolateCurve(curve: Flock['targetCurve'], day: number): number {
-  const first = curve[0]!;
-  if (day <= first.day) return first.temperatureC;
-  for (let i = 1; i < curve.length; i++) {
-    const b = curve[i]!;
-    if (day <= b.day) {
-      const a = curve[i - 1]!;
-      return a.temperatureC + ((b.temperatureC - a.temperatureC) * (day - a.day)) / (b.day - a.day);
-    }
-  }
-  return curve.at(-1)!.temperatureC;
 }
 
 /** What a house mode lets the climate rule do. */

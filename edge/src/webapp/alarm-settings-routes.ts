@@ -1,8 +1,8 @@
-import { TokkatotError, parseOrThrow, type Schedule } from '@tokkatot/shared';
+import { TokkatotError, parseOrThrow } from '@tokkatot/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DEFAULT_ALARM_SETTINGS, type AlarmSettings } from '../automation/alarm-conditions.js';
+import { alarmTestSchedule, DEFAULT_ALARM_SETTINGS, type AlarmSettings } from '../automation/alarm-conditions.js';
 import { checkSchedule } from '../automation/schedule.js';
 import type { EventLog } from '../events/event-log.js';
 import { errorHandler } from '../http/error-handler.js';
@@ -85,21 +85,3 @@ export const alarmSettingsRoutes: FastifyPluginAsync<AlarmSettingsOptions> = asy
     },
   );
 };
-
-/** The alarm test as the schedule the automation evaluates (evaluateAlarmTest). */
-function alarmTestSchedule(test: { cron: string; durationSeconds: number }): Schedule {
-  return {
-    id: 'alarm-test',
-    farmId: 'farm',
-    hlc: '0',
-    updatedAt: 0,
-    coopId: 'farm',
-    outputId: 'siren',
-    name: 'alarm test',
-    enabled: true,
-    weekdays: [0, 1, 2, 3, 4, 5, 6],
-    type: 'cron',
-    cron: test.cron,
-    action: { autoOffSeconds: test.durationSeconds },
-  };
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeGrowthDay, computeTargetTemperature, interpolateCurve } from '../../src/automation/growth-day.js';
+import { interpolateCurve } from '@tokkatot/shared';
+import { computeGrowthDay, computeTargetTemperature } from '../../src/automation/growth-day.js';
 import { makeFlock, pp } from './fixtures.js';
 
 const PP = 'Asia/Phnom_Penh';

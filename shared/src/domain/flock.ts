@@ -28,3 +28,25 @@ export const FlockSchema = z
     { message: 'curve points must be in increasing day order without repeats', path: ['targetCurve'] },
   );
 export type Flock = z.infer<typeof FlockSchema>;
+
+/**
+ * A value of a by-growth-day curve on a (possibly fractional) day: linear between bend points,
+ * held flat before the first and after the last. `points` are in increasing day order, at least one.
+ */
+export function interpolateByDay<P extends { day: number }>(points: readonly P[], day: number, valueOf: (point: P) => number): number {
+  const first = points[0]!;
+  if (day <= first.day) return valueOf(first);
+  for (let i = 1; i < points.length; i++) {
+    const b = points[i]!;
+    if (day <= b.day) {
+      const a = points[i - 1]!;
+      return valueOf(a) + ((valueOf(b) - valueOf(a)) * (day - a.day)) / (b.day - a.day);
+    }
+  }
+  return valueOf(points.at(-1)!);
+}
+
+/** Target temperature of a flock's curve on a growth day (the edge's automation and the cloud's views agree by using this). */
+export function interpolateCurve(curve: Flock['targetCurve'], day: number): number {
+  return interpolateByDay(curve, day, (point) => point.temperatureC);
+}

@@ -1,5 +1,4 @@
-import type { Flock } from '@tokkatot/shared';
-import { interpolateCurve } from '../state/coop-band.js';
+import { interpolateByDay, type Flock } from '@tokkatot/shared';
 import { diffDays } from '../state/zoned-day.js';
 
 /**
@@ -9,14 +8,14 @@ import { diffDays } from '../state/zoned-day.js';
  * templates until those exist; the report says which basis it used.
  */
 export const BROILER_FEED_G_PER_BIRD = [
-  { day: 0, temperatureC: 12 },
-  { day: 7, temperatureC: 35 },
-  { day: 14, temperatureC: 75 },
-  { day: 21, temperatureC: 120 },
-  { day: 28, temperatureC: 160 },
-  { day: 35, temperatureC: 190 },
-  { day: 42, temperatureC: 210 },
-  { day: 56, temperatureC: 225 },
+  { day: 0, grams: 12 },
+  { day: 7, grams: 35 },
+  { day: 14, grams: 75 },
+  { day: 21, grams: 120 },
+  { day: 28, grams: 160 },
+  { day: 35, grams: 190 },
+  { day: 42, grams: 210 },
+  { day: 56, grams: 225 },
 ] as const;
 
 /** Birds drink about 1.8 litres per kilogram of feed at moderate temperatures (more in the heat). */
@@ -41,7 +40,7 @@ export function expectConsumption(flock: Flock, date: string, lossesBefore: numb
   const growthDay = diffDays(flock.placedOn, date);
   if (growthDay < 0 || flock.houseMode === 'empty' || flock.houseMode === 'pre_heat') return undefined;
   const birds = Math.max(0, flock.birdsPlaced - lossesBefore);
-  const feedKg = (birds * interpolateCurve([...BROILER_FEED_G_PER_BIRD], growthDay)) / 1000;
+  const feedKg = (birds * interpolateByDay(BROILER_FEED_G_PER_BIRD, growthDay, (point) => point.grams)) / 1000;
   return {
     basis: 'broiler_reference',
     growthDay,

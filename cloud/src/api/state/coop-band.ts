@@ -1,4 +1,4 @@
-import type { ClimateRule, Flock } from '@tokkatot/shared';
+import { interpolateCurve, type ClimateRule, type Flock } from '@tokkatot/shared';
 import { diffDays } from './zoned-day.js';
 
 /** The coop's flock in the house: the latest placed one that is not in an empty house. */
@@ -11,20 +11,6 @@ export function selectCurrentFlock(flocks: readonly Flock[], coopId: string): Fl
 /** The coop's climate rule: the first enabled one by id (a coop normally has exactly one). */
 export function selectClimateRule(rules: readonly ClimateRule[], coopId: string): ClimateRule | undefined {
   return rules.filter((rule) => rule.coopId === coopId && rule.enabled).sort((a, b) => (a.id < b.id ? -1 : 1))[0];
-}
-
-/** Target temperature of a curve on a growth day: linear between bend points, flat outside them. */
-export function interpolateCurve(curve: Flock['targetCurve'], day: number): number {
-  const first = curve[0]!;
-  if (day <= first.day) return first.temperatureC;
-  for (let i = 1; i < curve.length; i++) {
-    const b = curve[i]!;
-    if (day <= b.day) {
-      const a = curve[i - 1]!;
-      return a.temperatureC + ((b.temperatureC - a.temperatureC) * (day - a.day)) / (b.day - a.day);
-    }
-  }
-  return curve.at(-1)!.temperatureC;
 }
 
 /** The flock's target on a farm-local date, as the edge computes it (pre-heat aims at day 0). */
