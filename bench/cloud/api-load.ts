@@ -11,17 +11,15 @@
  * (scripts/test-services.sh) and stops them afterwards. The load generator (autocannon) and the
  * server share this machine's cores, so the figures are a floor for a dedicated server.
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { migrate } from '../../cloud/src/db/migrate.js';
+import type pg from 'pg';
 import { buildTestApp, JWT_SECRET } from '../../cloud/test/support/cloud-fixture.js';
 import { createMember } from '../../cloud/test/support/accounts.js';
 import { CloudProcess, freePort } from '../../cloud/test/support/cloud-process.js';
 import { buildApiApp, configureFarm, DAY0, minuteReadings, OutboxWriter, postBatch } from '../../cloud/test/api/support/farm-api-fixture.js';
+import { createThrowawayDatabase } from '../../cloud/test/support/throwaway-database.js';
+import { useTestServices } from '../lib/test-services.js';
 
 const { values } = parseArgs({
   options: { farms: { type: 'string', default: '100' }, users: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '20' }, also: { type: 'string', default: '100' }, 'cpu-prof': { type: 'string' } },
@@ -33,32 +31,6 @@ const SECONDS = Number(values.seconds);
 const ALSO = Number(values.also);
 const HOUR = 3_600_000;
 const farmIds = Array.from({ length: FARMS }, (_, i) => `farm-${String(i).padStart(3, '0')}`);
-
-function services(): { env: Record<string, string>; stop: () => void } {
-  if (process.env.PG_ADMIN_URL && process.env.REDIS_URL) return { env: process.env as Record<string, string>, stop: () => undefined };
-  const dir = execFileSync('bash', ['scripts/test-services.sh', 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  const env = Object.fromEntries(readFileSync(`${dir}/env`, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-  return { env, stop: () => execFileSync('bash', ['scripts/test-services.sh', 'down', dir], { stdio: 'inherit' }) };
-}
-
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const again = new pg.Client({ connectionString: adminUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
-}
 
 /** A temperature that drifts over the day: 24 h of one reading a minute. */
 function dayOfTemperatures(seed: number): number[] {
@@ -170,14 +142,13 @@ async function load(name: string, url: string, tokens: readonly string[], path: 
 }
 
 async function main(): Promise<void> {
-  const svc = services();
+  const svc = useTestServices(['PG_ADMIN_URL', 'REDIS_URL']);
   const adminUrl = svc.env.PG_ADMIN_URL ?? svc.env.DATABASE_URL;
   if (!adminUrl || !svc.env.REDIS_URL) throw new Error(`PostgreSQL and Redis are needed: ${svc.env.PG_ERROR ?? ''} ${svc.env.REDIS_ERROR ?? ''}`);
-  const database = await createDatabase(adminUrl);
-  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  const database = await createThrowawayDatabase(adminUrl, 8);
+  const pool = database.pool;
   let cloud: CloudProcess | undefined;
   try {
-    await migrate(pool);
     const seeding = performance.now();
     const tokens = await seed(pool);
     console.log(`seeded ${FARMS} farms (3 sensors × 1,440 minute readings each) and ${tokens.length} users in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
@@ -210,7 +181,6 @@ async function main(): Promise<void> {
     for (const row of rows) if (!row.name.startsWith('baseline')) console.log(verdict(row));
   } finally {
     await cloud?.stop();
-    await pool.end();
     await database.drop();
     svc.stop();
   }

@@ -9,9 +9,8 @@
  * Uses DATABASE_URL / PG_ADMIN_URL / INFLUX_URL when set; otherwise starts the test services
  * itself (scripts/test-services.sh) and stops them afterwards.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +26,7 @@ import { SqliteOutbox } from '../../edge/src/db/sync/sqlite-outbox.js';
 import { HttpTransport } from '../../edge/src/sync/http-transport.js';
 import { OutboxUploader } from '../../edge/src/sync/outbox-uploader.js';
 import { ServerTimeTracker } from '../../edge/src/sync/server-time.js';
+import { useTestServices } from '../lib/test-services.js';
 
 const { values } = parseArgs({ options: { readings: { type: 'string', default: '200000' }, naive: { type: 'string', default: '3000' } } });
 const TOTAL = Number(values.readings);
@@ -34,13 +34,6 @@ const NAIVE = Number(values.naive);
 const SENSORS = 20;
 const PER_RECORD = 500;
 const T0 = Date.UTC(2026, 0, 1);
-
-function services(): { env: Record<string, string>; stop: () => void } {
-  if (process.env.PG_ADMIN_URL && process.env.INFLUX_URL) return { env: process.env as Record<string, string>, stop: () => undefined };
-  const dir = execFileSync('bash', ['scripts/test-services.sh', 'up'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  const env = Object.fromEntries(readFileSync(`${dir}/env`, 'utf8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-  return { env, stop: () => execFileSync('bash', ['scripts/test-services.sh', 'down', dir], { stdio: 'inherit' }) };
-}
 
 /** Seeded PRNG (mulberry32), so every run uploads the same data. */
 function random(seed: number): () => number {
@@ -67,7 +60,7 @@ function* sensorReadings(sensor: number, count: number) {
   }
 }
 
-const svc = services();
+const svc = useTestServices(['PG_ADMIN_URL', 'INFLUX_URL']);
 const adminUrl = svc.env.PG_ADMIN_URL!;
 const name = `bench_${randomBytes(4).toString('hex')}`;
 const admin = new pg.Client({ connectionString: adminUrl });

@@ -6,27 +6,19 @@
  * the edge, and the last data still shown offline with its "last synced" time.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../scripts/demo/demo.js';
+import { launchChromium, newPage, PHONE } from '../../cloud/test/dashboard/support/browser.js';
 import { buildDashboardInto } from '../../cloud/test/dashboard/support/build-dashboard.js';
+import { freePort } from '../../cloud/test/support/cloud-process.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
 const western = (text: string) => text.replace(/[០-៩]/g, (digit) => String(KHMER_DIGITS.indexOf(digit)));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let dataDir: string;
 let built: ReturnType<typeof buildDashboardInto>;
@@ -42,12 +34,8 @@ beforeAll(async () => {
   built = buildDashboardInto();
   process.env.DASHBOARD_DIR = built.root;
   demo = await startDemo({ dataDir, cloudPort: await freePort(), edgePorts: [await freePort(), await freePort()], readingsIntervalSeconds: 5, log: (line) => log.push(line) });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  page = await context.newPage();
+  browser = await launchChromium();
+  ({ context, page } = await newPage(browser, PHONE));
 }, 240_000);
 
 afterAll(async () => {

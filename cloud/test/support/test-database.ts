@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
-import { migrate } from '../../src/db/migrate.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,30 +13,9 @@ export function services(): Record<string, string> {
 }
 
 /** A fresh, migrated database for one test file; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; pool: pg.Pool; drop: () => Promise<void> }> {
+export async function createTestDatabase(): Promise<ThrowawayDatabase> {
   const env = services();
   const adminUrl = env.PG_ADMIN_URL ?? env.DATABASE_URL;
   if (!adminUrl) throw new Error(`postgres is unavailable for this test: ${env.PG_ERROR ?? 'not started'}`);
-  const name = `cloud_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 12 });
-  // DROP DATABASE ... WITH (FORCE) ends idle connections on purpose; that is not a test failure.
-  pool.on('error', () => undefined);
-  await migrate(pool);
-  return {
-    url: url.toString(),
-    pool,
-    drop: async () => {
-      await pool.end();
-      const again = new pg.Client({ connectionString: adminUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
+  return createThrowawayDatabase(adminUrl);
 }
