@@ -3,6 +3,7 @@ import {
   ClimateRuleSchema,
   CoopSchema,
   FarmSchema,
+  FirmwareTargetSchema,
   FlockSchema,
   MembershipSchema,
   NodeSchema,
@@ -44,6 +45,8 @@ export const SYNC_COLLECTIONS: Readonly<Record<string, CollectionSpec>> = {
   flocks: { schema: FlockSchema, pullOnly: false, ownedFields: [] },
   memberships: { schema: MembershipSchema, pullOnly: false, ownedFields: [] },
   commands: { schema: CommandSchema, pullOnly: true, ownedFields: [] },
+  /** Written by the cloud's firmware rollouts only (docs/firmware/updates.md). */
+  firmware_targets: { schema: FirmwareTargetSchema, pullOnly: true, ownedFields: [] },
 };
 
 /** HLC stamps issued by an edge carry a node name starting with this prefix. */

@@ -11,3 +11,4 @@ export * from './schedule.js';
 export * from './rule.js';
 export * from './flock.js';
 export * from './user.js';
+export * from './firmware-release.js';
