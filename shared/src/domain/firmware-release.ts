@@ -30,7 +30,7 @@ export type ReleaseSignature = z.infer<typeof ReleaseSignatureSchema>;
 
 /**
  * One firmware release as `versions.json` lists it and the cloud and the edge pass it on. The
- * image lives at `firmware/<version>/<board>.bin` in the bucket (`objectKey`).
+ * image lives at `firmware/v<version>/<board>.bin` (the seed's bucket layout) in the bucket (`objectKey`).
  */
 export const FirmwareReleaseSchema = z.strictObject({
   board: FirmwareBoardSchema,
@@ -40,7 +40,7 @@ export const FirmwareReleaseSchema = z.strictObject({
   /** Nodes reporting a lower `hardwareRevision` in their hello must not take this image. */
   minHardwareRevision: z.number().int().min(0).max(255),
   channel: FirmwareChannelSchema,
-  objectKey: z.string().regex(/^firmware\/[0-9A-Za-z.-]{1,40}\/[a-z0-9-]{1,40}\.bin$/, 'must be "firmware/<version>/<board>.bin"'),
+  objectKey: z.string().regex(/^firmware\/v[0-9A-Za-z.-]{1,40}\/[a-z0-9-]{1,40}\.bin$/, 'must be "firmware/v<version>/<board>.bin"'),
   publishedAt: TimestampMsSchema,
   notes: z.string().max(2000).default(''),
   signature: ReleaseSignatureSchema,
