@@ -137,6 +137,23 @@ start_redis() {
   fi
 }
 
+start_s3() {
+  # S3-compatible object storage (the firmware bucket, signed URLs): s3rver from the project's
+  # own node_modules, with its fixed test keys S3RVER/S3RVER. Tests create their own buckets.
+  local s=$DIR/s3 port bin
+  bin=$(cd "$(dirname "$0")/.." && pwd)/node_modules/s3rver/bin/s3rver.js
+  [ -f "$bin" ] || { record S3_ERROR "s3rver is not installed (run npm ci)"; return; }
+  mkdir -p "$s/data"; port=$(free_port)
+  node "$bin" --directory "$s/data" --address 127.0.0.1 --port "$port" --silent --no-vhost-buckets > "$s/s3.log" 2>&1 &
+  echo $! > "$s/pid"
+  if wait_until 10 curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    record S3_URL "http://127.0.0.1:$port"
+    record S3_PID "$(cat "$s/pid")"
+  else
+    record S3_ERROR "s3rver did not answer: $(tail -c 300 "$s/s3.log" | tr '\n' ' ')"
+  fi
+}
+
 stop_pid_file() {
   local file=$1 pid
   [ -f "$file" ] || return 0
@@ -156,11 +173,13 @@ up() {
   start_postgres
   start_victoria
   start_redis
+  start_s3
   echo "$DIR"
 }
 
 down() {
   DIR=${1:?usage: test-services.sh down DIR}
+  stop_pid_file "$DIR/s3/pid"
   stop_pid_file "$DIR/redis/pid"
   stop_pid_file "$DIR/vm/pid"
   if [ -f "$DIR/pg/data/postmaster.pid" ]; then

@@ -22,14 +22,14 @@ describe('scripts/test-services.sh', () => {
     try {
       env = readEnvFile(`${dir}/env`);
       expect(Object.keys(env).filter((key) => key.endsWith('_ERROR'))).toEqual([]);
-      for (const key of ['MQTT_URL', 'DATABASE_URL', 'INFLUX_URL', 'REDIS_URL']) expect(env[key]).toMatch(/^[a-z]+:\/\/(postgres@)?127\.0\.0\.1:\d+/);
+      for (const key of ['MQTT_URL', 'DATABASE_URL', 'INFLUX_URL', 'REDIS_URL', 'S3_URL']) expect(env[key]).toMatch(/^[a-z]+:\/\/(postgres@)?127\.0\.0\.1:\d+/);
       expect(env.MQTTS_URL).toMatch(/^mqtts:\/\/localhost:\d+$/);
-      const pids = ['MQTT_PID', 'PG_PID', 'INFLUX_PID', 'REDIS_PID'].map((key) => Number(env[key]));
+      const pids = ['MQTT_PID', 'PG_PID', 'INFLUX_PID', 'REDIS_PID', 'S3_PID'].map((key) => Number(env[key]));
       expect(pids.every(isRunning)).toBe(true);
     } finally {
       execFileSync('bash', [script, 'down', dir], { stdio: 'ignore' });
     }
-    for (const key of ['MQTT_PID', 'PG_PID', 'INFLUX_PID', 'REDIS_PID']) expect(isRunning(Number(env[key])), key).toBe(false);
+    for (const key of ['MQTT_PID', 'PG_PID', 'INFLUX_PID', 'REDIS_PID', 'S3_PID']) expect(isRunning(Number(env[key])), key).toBe(false);
     expect(existsSync(dir)).toBe(false);
   });
 });

@@ -1,12 +1,14 @@
 import { inject } from 'vitest';
 
-export type ServiceName = 'mqtt' | 'postgres' | 'influx' | 'redis';
+export type ServiceName = 'mqtt' | 'postgres' | 'influx' | 'redis' | 's3';
 
 const KEYS: Record<ServiceName, { url: string; error: string }> = {
   mqtt: { url: 'MQTT_URL', error: 'MQTT_ERROR' },
   postgres: { url: 'DATABASE_URL', error: 'PG_ERROR' },
   influx: { url: 'INFLUX_URL', error: 'INFLUX_ERROR' },
   redis: { url: 'REDIS_URL', error: 'REDIS_ERROR' },
+  /** s3rver; access key and secret are both "S3RVER". */
+  s3: { url: 'S3_URL', error: 'S3_ERROR' },
 };
 
 /** Everything scripts/test-services.sh recorded (URLs, PIDs, folders). */
