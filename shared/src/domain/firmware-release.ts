@@ -1,3 +1,6 @@
+import { ed25519 } from '@noble/curves/ed25519';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex } from '@noble/hashes/utils';
 import { z } from 'zod';
 import { canonicalize } from '../canonical-json.js';
 import { DocumentMetaShape, TimeOfDaySchema, TimestampMsSchema } from './common.js';
@@ -101,3 +104,33 @@ export const FirmwareTargetSchema = z.strictObject({
   paused: z.boolean(),
 });
 export type FirmwareTarget = z.infer<typeof FirmwareTargetSchema>;
+
+/** A public release key a farm trusts: the raw 32-byte Ed25519 key in base64. */
+export const ReleasePublicKeySchema = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a base64 Ed25519 public key (32 bytes)');
+
+/** The key id a signature names: first 16 hex digits of the SHA-256 of the raw public key. */
+export function releaseKeyId(publicKeyBase64: string): string {
+  return bytesToHex(sha256(base64ToBytes(ReleasePublicKeySchema.parse(publicKeyBase64)))).slice(0, 16);
+}
+
+export type ReleaseVerification = { ok: true; keyId: string } | { ok: false; reason: 'unknown_key' | 'bad_signature' };
+
+/**
+ * Checks a release's signature against the keys this side trusts. Pure (no node:crypto), so the
+ * edge, the cloud, the publishing script and a browser agree byte for byte.
+ */
+export function verifyReleaseSignature(release: FirmwareRelease, trustedPublicKeys: readonly string[]): ReleaseVerification {
+  const key = trustedPublicKeys.find((candidate) => releaseKeyId(candidate) === release.signature.keyId);
+  if (!key) return { ok: false, reason: 'unknown_key' };
+  try {
+    const valid = ed25519.verify(base64ToBytes(release.signature.value), releaseSigningPayload(release), base64ToBytes(key));
+    return valid ? { ok: true, keyId: release.signature.keyId } : { ok: false, reason: 'bad_signature' };
+  } catch {
+    return { ok: false, reason: 'bad_signature' };
+  }
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
