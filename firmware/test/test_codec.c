@@ -24,7 +24,7 @@ static void collect(void *ctx, tk_frame_error_t err, const tk_msg_t *msg) {
   collected_t *c = (collected_t *)ctx;
   if (c->count >= 16) return;
   if (err == TK_FRAME_OK) {
-    static const char *names[0x18] = {0};
+    static const char *names[0x19] = {0};
     names[TK_MSG_HELLO] = "hello";
     names[TK_MSG_HEARTBEAT] = "heartbeat";
     names[TK_MSG_READINGS] = "readings";
@@ -41,6 +41,7 @@ static void collect(void *ctx, tk_frame_error_t err, const tk_msg_t *msg) {
     names[TK_MSG_UPDATE_CHUNK] = "updateChunk";
     names[TK_MSG_UPDATE_COMMIT] = "updateCommit";
     names[TK_MSG_UPDATE_CONFIRM] = "updateConfirm";
+    names[TK_MSG_UPDATE_FETCH] = "updateFetch";
     snprintf(c->items[c->count++], 64, "ok:%s:%u", names[msg->type], (unsigned)msg->seq);
     c->last = *msg;
   } else {

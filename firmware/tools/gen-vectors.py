@@ -22,7 +22,7 @@ MESSAGE_TYPES = {"hello": "TK_MSG_HELLO", "heartbeat": "TK_MSG_HEARTBEAT", "read
                  "config": "TK_MSG_CONFIG", "setOutput": "TK_MSG_SET_OUTPUT", "ping": "TK_MSG_PING",
                  "helloRequest": "TK_MSG_HELLO_REQUEST", "updateStatus": "TK_MSG_UPDATE_STATUS",
                  "updateBegin": "TK_MSG_UPDATE_BEGIN", "updateChunk": "TK_MSG_UPDATE_CHUNK", "updateCommit": "TK_MSG_UPDATE_COMMIT",
-                 "updateConfirm": "TK_MSG_UPDATE_CONFIRM"}
+                 "updateConfirm": "TK_MSG_UPDATE_CONFIRM", "updateFetch": "TK_MSG_UPDATE_FETCH"}
 OUTPUT_KINDS = {"fan": 1, "heater": 2, "feeder": 3, "conveyor": 4, "light": 5, "water_pump": 6, "siren": 7, "relay": 8}
 SENSOR_KINDS = {"temperature": 1, "humidity": 2, "water_level": 3, "ammonia": 4, "power": 5}
 SENSOR_FAILURES = {"no_response": 1, "checksum": 2, "out_of_range": 3, "stuck": 4, "disconnected": 5}
@@ -33,7 +33,7 @@ NACKS = {"unknown_output": 1, "invalid_level": 2, "exceeds_max_on": 3, "stale_se
 SLOTS = {"a": 0, "b": 1}
 UPDATE_STATES = {"idle": 0, "receiving": 1, "verifying": 2, "ready": 3, "failed": 4, "rebooting": 5}
 UPDATE_ERRORS = {"too_large": 1, "hash_mismatch": 2, "flash_error": 3, "no_transfer": 4, "bad_chunk": 5, "not_ready": 6,
-                 "invalid_image": 7, "image_unconfirmed": 8}
+                 "invalid_image": 7, "image_unconfirmed": 8, "fetch_unsupported": 9, "fetch_failed": 10}
 FAULTS = {"sensor_failure": 1, "sensor_recovered": 2, "watchdog_reset": 3, "brownout_reset": 4, "panic_reset": 5,
           "link_lost": 6, "link_restored": 7, "max_on_cut": 8}
 
@@ -100,6 +100,9 @@ def body(m):
         return f".update_chunk = {{{m['offset']}u, {len(data)}, {{{', '.join(f'0x{x:02x}' for x in data)}}}}}"
     if t == "updateCommit":
         return f".update_commit = {{{m['healthTimeoutS']}}}"
+    if t == "updateFetch":
+        digest = ", ".join(f"0x{x:02x}" for x in bytes.fromhex(m["sha256"]))
+        return f".update_fetch = {{{c_string(m['version'])}, {m['size']}u, {{{digest}}}, {c_string(m['url'])}}}"
     return None  # ping, helloRequest, updateConfirm: no payload
 
 

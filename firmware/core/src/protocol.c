@@ -163,6 +163,12 @@ static bool prv_encode_payload(const tk_msg_t *m, prv_writer_t *w) {
       for (i = 0; i < TK_SHA256_BYTES; i++) prv_u8(w, m->u.update_begin.sha256[i]);
       prv_u8(w, m->u.update_begin.chunk_size);
       return true;
+    case TK_MSG_UPDATE_FETCH:
+      prv_str(w, m->u.update_fetch.version);
+      prv_u32(w, m->u.update_fetch.size);
+      for (i = 0; i < TK_SHA256_BYTES; i++) prv_u8(w, m->u.update_fetch.sha256[i]);
+      prv_str(w, m->u.update_fetch.url);
+      return true;
     case TK_MSG_UPDATE_CHUNK: {
       const tk_update_chunk_t *c = &m->u.update_chunk;
       size_t k;
@@ -306,6 +312,14 @@ static const char *prv_digits(const char *s) {
 }
 
 /* MAJOR.MINOR.PATCH with 1–4 digits each, then optionally "-" and 1–20 of [0-9A-Za-z.-]. */
+/* http:// and at least one more character, no spaces (the reader already kept it printable). */
+static bool prv_valid_fetch_url(const char *s) {
+  if (strncmp(s, "http://", 7) != 0 || s[7] == '\0') return false;
+  for (; *s != '\0'; s++)
+    if (*s == ' ') return false;
+  return true;
+}
+
 static bool prv_valid_version(const char *s) {
   int part;
   size_t tag = 0;
@@ -560,7 +574,7 @@ static void prv_decode_payload(prv_reader_t *r, tk_msg_t *m) {
       u->state = (uint8_t)prv_r8(r);
       prv_assigned(r, u->state <= TK_UPDATE_REBOOTING);
       u->error = (uint8_t)prv_r8(r);
-      prv_assigned(r, u->error <= TK_UPDATE_ERR_IMAGE_UNCONFIRMED);
+      prv_assigned(r, u->error <= TK_UPDATE_ERR_FETCH_FAILED);
       u->next_offset = prv_r32(r);
       prv_check(r, u->state != TK_UPDATE_FAILED || u->error != TK_UPDATE_ERR_NONE);
       break;
@@ -575,6 +589,18 @@ static void prv_decode_payload(prv_reader_t *r, tk_msg_t *m) {
       prv_check(r, prv_valid_version(b->version));
       prv_check(r, b->size >= 1u);
       prv_check(r, b->chunk_size >= 1u && b->chunk_size <= TK_MAX_UPDATE_CHUNK_BYTES);
+      break;
+    }
+    case TK_MSG_UPDATE_FETCH: {
+      tk_update_fetch_t *f = &m->u.update_fetch;
+      uint32_t i;
+      prv_rstr(r, f->version, TK_MAX_FIRMWARE_VERSION_LEN);
+      f->size = prv_r32(r);
+      for (i = 0; i < TK_SHA256_BYTES; i++) f->sha256[i] = (uint8_t)prv_r8(r);
+      prv_rstr(r, f->url, TK_MAX_FETCH_URL_LEN);
+      prv_check(r, prv_valid_version(f->version));
+      prv_check(r, f->size >= 1u);
+      prv_check(r, prv_valid_fetch_url(f->url));
       break;
     }
     case TK_MSG_UPDATE_CHUNK: {
@@ -600,7 +626,7 @@ static void prv_decode_payload(prv_reader_t *r, tk_msg_t *m) {
 }
 
 static bool prv_known_type(uint8_t t) {
-  return (t >= TK_MSG_HELLO && t <= TK_MSG_UPDATE_STATUS) || (t >= TK_MSG_CONFIG && t <= TK_MSG_UPDATE_CONFIRM);
+  return (t >= TK_MSG_HELLO && t <= TK_MSG_UPDATE_STATUS) || (t >= TK_MSG_CONFIG && t <= TK_MSG_UPDATE_FETCH);
 }
 
 tk_frame_error_t tk_msg_decode(const uint8_t *raw, size_t len, tk_msg_t *out) {

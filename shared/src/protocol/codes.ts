@@ -22,6 +22,7 @@ export const MESSAGE_TYPE_CODES = {
   updateChunk: 0x15,
   updateCommit: 0x16,
   updateConfirm: 0x17,
+  updateFetch: 0x18,
 } as const;
 export type MessageType = keyof typeof MESSAGE_TYPE_CODES;
 
@@ -130,6 +131,10 @@ export const UPDATE_ERROR_CODES = {
   invalid_image: 7,
   /** The running image is itself still unconfirmed: its slot is the way back and may not be overwritten. */
   image_unconfirmed: 8,
+  /** The node cannot fetch an image over HTTP (a wired node, or firmware without it): push it instead. */
+  fetch_unsupported: 9,
+  /** Fetching kept failing (server errors, a wrong range, too many bytes); what arrived stays resumable. */
+  fetch_failed: 10,
 } as const;
 export type UpdateError = keyof typeof UPDATE_ERROR_CODES;
 

@@ -26,5 +26,10 @@ export const NO_RSSI = -128;
 
 /** Largest data field of one updateChunk (the frame must stay within MAX_PAYLOAD_BYTES). */
 export const MAX_UPDATE_CHUNK_BYTES = 240;
+/**
+ * Longest image URL of an updateFetch (http://host:port/path). The frame must stay within
+ * MAX_PAYLOAD_BYTES: version (1 + 32) + size (4) + digest (32) + URL (1 + 160) = 230 bytes.
+ */
+export const MAX_FETCH_URL_LENGTH = 160;
 /** SHA-256 digest length; carried as 64 lower-case hex characters in messages. */
 export const SHA256_BYTES = 32;

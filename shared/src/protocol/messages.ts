@@ -12,7 +12,7 @@ import {
   UPDATE_STATE_CODES,
   listCodeNames,
 } from './codes.js';
-import { MAX_FIRMWARE_VERSION_LENGTH, MAX_NODE_ID_LENGTH, MAX_OUTPUTS, MAX_SENSORS, MAX_UPDATE_CHUNK_BYTES } from './constants.js';
+import { MAX_FETCH_URL_LENGTH, MAX_FIRMWARE_VERSION_LENGTH, MAX_NODE_ID_LENGTH, MAX_OUTPUTS, MAX_SENSORS, MAX_UPDATE_CHUNK_BYTES } from './constants.js';
 
 const u8 = z.number().int().min(0).max(0xff);
 const u16 = z.number().int().min(0).max(0xffff);
@@ -246,6 +246,23 @@ export const UpdateCommitMessageSchema = z.strictObject({
 /** The edge saw the new image healthy: the node keeps it for good. */
 export const UpdateConfirmMessageSchema = z.strictObject({ type: z.literal('updateConfirm') });
 
+/**
+ * Like updateBegin, but the node fetches the image itself with HTTP range requests from url
+ * (plain http://host:port/path on the farm LAN), a bounded piece per tick, reporting
+ * `receiving <offset>` as it goes. The same image again resumes from the offset the node has.
+ * A node that cannot fetch answers with the error fetch_unsupported; the edge then pushes.
+ */
+export const UpdateFetchMessageSchema = z.strictObject({
+  type: z.literal('updateFetch'),
+  version: DeviceFirmwareVersionSchema,
+  size: z.number().int().min(1).max(0xffffffff),
+  sha256: Sha256HexSchema,
+  url: z
+    .string()
+    .max(MAX_FETCH_URL_LENGTH)
+    .regex(/^http:\/\/[!-~]+$/, 'must be an http:// URL of printable ASCII without spaces'),
+});
+
 /** Keeps the link alive: any valid frame from the edge resets the node's link timer. */
 export const PingMessageSchema = z.strictObject({ type: z.literal('ping') });
 
@@ -269,6 +286,7 @@ export const DeviceMessageSchema = z.discriminatedUnion('type', [
   UpdateChunkMessageSchema,
   UpdateCommitMessageSchema,
   UpdateConfirmMessageSchema,
+  UpdateFetchMessageSchema,
 ]);
 
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
@@ -292,6 +310,7 @@ export type UpdateBeginMessage = z.infer<typeof UpdateBeginMessageSchema>;
 export type UpdateChunkMessage = z.infer<typeof UpdateChunkMessageSchema>;
 export type UpdateCommitMessage = z.infer<typeof UpdateCommitMessageSchema>;
 export type UpdateConfirmMessage = z.infer<typeof UpdateConfirmMessageSchema>;
+export type UpdateFetchMessage = z.infer<typeof UpdateFetchMessageSchema>;
 export type DeviceMessage = z.infer<typeof DeviceMessageSchema>;
 
 /** A decoded frame: the sender's sequence number and the message. */
@@ -300,4 +319,4 @@ export type DeviceFrame = z.infer<typeof DeviceFrameSchema>;
 
 /** Messages a node sends; the others flow from the edge to the node. */
 export const NODE_MESSAGE_TYPES = ['hello', 'heartbeat', 'readings', 'ack', 'nack', 'state', 'fault', 'updateStatus'] as const;
-export const EDGE_MESSAGE_TYPES = ['config', 'setOutput', 'ping', 'helloRequest', 'updateBegin', 'updateChunk', 'updateCommit', 'updateConfirm'] as const;
+export const EDGE_MESSAGE_TYPES = ['config', 'setOutput', 'ping', 'helloRequest', 'updateBegin', 'updateChunk', 'updateCommit', 'updateConfirm', 'updateFetch'] as const;

@@ -90,6 +90,9 @@ export function encodePayload(message: DeviceMessage): Uint8Array {
     case 'updateBegin':
       w.str(message.version).u32(message.size).hex(message.sha256).u8(message.chunkSize);
       break;
+    case 'updateFetch':
+      w.str(message.version).u32(message.size).hex(message.sha256).str(message.url);
+      break;
     case 'updateChunk':
       w.u32(message.offset).u8(message.data.length / 2).hex(message.data);
       break;
@@ -197,6 +200,8 @@ function readMessage(type: DeviceMessage['type'], r: ByteReader): DeviceMessage 
     }
     case 'updateBegin':
       return { type, version: r.str(), size: r.u32(), sha256: r.hex(SHA256_BYTES), chunkSize: r.u8() };
+    case 'updateFetch':
+      return { type, version: r.str(), size: r.u32(), sha256: r.hex(SHA256_BYTES), url: r.str() };
     case 'updateChunk': {
       const offset = r.u32();
       return { type, offset, data: r.hex(r.u8()) };

@@ -21,6 +21,7 @@ export const MESSAGE_TOPICS = {
   updateChunk: 'cmd/update-chunk',
   updateCommit: 'cmd/update-commit',
   updateConfirm: 'cmd/update-confirm',
+  updateFetch: 'cmd/update-fetch',
 } as const satisfies Record<MessageType, string>;
 
 /** Retained "online" / "offline"; the node's last will publishes "offline" there. */

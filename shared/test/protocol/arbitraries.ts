@@ -159,6 +159,13 @@ export const deviceMessageArb: fc.Arbitrary<DeviceMessage> = fc.oneof(
   fc.record({ type: fc.constant('updateChunk' as const), offset: u32, data: hexBytes(1, MAX_UPDATE_CHUNK_BYTES) }),
   fc.record({ type: fc.constant('updateCommit' as const), healthTimeoutS: fc.integer({ min: 1, max: 3600 }) }),
   fc.constant({ type: 'updateConfirm' as const }),
+  fc.record({
+    type: fc.constant('updateFetch' as const),
+    version,
+    size: fc.integer({ min: 1, max: 0xffffffff }),
+    sha256: hexBytes(32, 32),
+    url: fc.stringMatching(/^[!-~]{1,153}$/).map((rest) => `http://${rest}`),
+  }),
 );
 
 export const deviceFrameArb: fc.Arbitrary<DeviceFrame> = fc.record({ seq: fc.nat(0xffff), message: deviceMessageArb });

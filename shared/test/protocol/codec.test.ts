@@ -85,7 +85,7 @@ describe('device frame vectors (shared/fixtures/device-frames.json)', () => {
   });
 
   it('covers every message type and every frame error', () => {
-    expect(new Set(fixture.valid.map((v) => v.message.type)).size).toBe(16);
+    expect(new Set(fixture.valid.map((v) => v.message.type)).size).toBe(17);
     expect(new Set(fixture.malformed.map((v) => v.error))).toEqual(
       new Set(['cobs_invalid', 'too_short', 'too_long', 'crc_mismatch', 'unsupported_version', 'unknown_type', 'payload_malformed', 'value_out_of_range']),
     );

@@ -175,6 +175,18 @@ const valid: { name: string; frame: DeviceFrame }[] = [
   },
   { name: 'update commit with a 60 s health timeout', frame: { seq: 107, message: { type: 'updateCommit', healthTimeoutS: 60 } } },
   { name: 'update confirm', frame: { seq: 108, message: { type: 'updateConfirm' } } },
+  {
+    name: 'update fetch from the edge over http',
+    frame: {
+      seq: 109,
+      message: {
+        type: 'updateFetch', version: '1.1.0', size: 131_072, sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+        url: 'http://192.168.1.10:8080/firmware/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.bin',
+      },
+    },
+  },
+  { name: 'update status: this node cannot fetch', frame: { seq: 19, message: { type: 'updateStatus', state: 'idle', error: 'fetch_unsupported', nextOffset: 0 } } },
+  { name: 'update status: fetching kept failing', frame: { seq: 20, message: { type: 'updateStatus', state: 'failed', error: 'fetch_failed', nextOffset: 0 } } },
 ];
 
 /** A frame with a correct CRC around arbitrary header and payload bytes. */
@@ -195,6 +207,11 @@ const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>>
 const config = (link: number, outputs: number[][], sensors: number[][]): number[] => [
   PROTOCOL_VERSION, 0x10, 1, 0, ...u32(5), ...u32(link), ...u32(1000),
   outputs.length, ...outputs.flat(), sensors.length, ...sensors.flat(),
+];
+
+const updateFetch = (url: string): number[] => [
+  PROTOCOL_VERSION, 0x18, 0, 0, 5, 0x31, 0x2e, 0x31, 0x2e, 0x30, ...u32(100), ...Array.from({ length: 32 }, () => 0x11),
+  url.length, ...Array.from(url, (c) => c.charCodeAt(0)),
 ];
 
 const goodWire = stuffFrame(encodeFrame(valid[13]!.frame));
@@ -237,12 +254,16 @@ const malformedWire: { name: string; wire: Uint8Array }[] = [
   { name: 'state with output state 2', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x06, 0, 0, ...u32(1), 1, 1, 0, 2, 100, 1, ...u32(0)])) },
   { name: 'hello from slot 2', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x01, 0, 0, 1, 0x61, 5, 0x31, 0x2e, 0x30, 0x2e, 0x30, 0, ...u32(1), 1, 2, 1, 0, 0])) },
   { name: 'update status with state 9', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x08, 0, 0, 9, 0, ...u32(0)])) },
-  { name: 'update status with error 9', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x08, 0, 0, 4, 9, ...u32(0)])) },
+  { name: 'update status with error 11', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x08, 0, 0, 4, 11, ...u32(0)])) },
   { name: 'update status failed without an error', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x08, 0, 0, 4, 0, ...u32(0)])) },
   { name: 'update chunk longer than it claims', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x15, 0, 0, ...u32(0), 2, 0xaa, 0xbb, 0xcc])) },
   { name: 'update chunk without data', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x15, 0, 0, ...u32(0), 0])) },
   { name: 'update begin with chunk size 0', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x14, 0, 0, 5, 0x31, 0x2e, 0x31, 0x2e, 0x30, ...u32(100), ...Array.from({ length: 32 }, () => 0x11), 0])) },
   { name: 'update begin of an empty image', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x14, 0, 0, 5, 0x31, 0x2e, 0x31, 0x2e, 0x30, ...u32(0), ...Array.from({ length: 32 }, () => 0x11), 192])) },
+  { name: 'update fetch from an https URL', wire: stuffFrame(sealed(updateFetch('https://10.0.0.1/x.bin'))) },
+  { name: 'update fetch with an empty URL', wire: stuffFrame(sealed(updateFetch(''))) },
+  { name: 'update fetch with a URL of 161 characters', wire: stuffFrame(sealed(updateFetch(`http://10.0.0.1/${'a'.repeat(145)}`))) },
+  { name: 'update fetch with a space in the URL', wire: stuffFrame(sealed(updateFetch('http://10.0.0.1/a b.bin'))) },
   { name: 'update commit with a zero health timeout', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x16, 0, 0, 0, 0])) },
   { name: 'frame of 257 bytes', wire: stuffFrame(sealed([PROTOCOL_VERSION, 0x12, 0, 0, ...Array.from({ length: 249 }, () => 0x55)])) },
 ];

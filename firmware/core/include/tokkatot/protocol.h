@@ -26,6 +26,8 @@
 #define TK_NO_RSSI (-128)
 #define TK_MAX_UPDATE_CHUNK_BYTES 240u
 #define TK_SHA256_BYTES 32u
+/* Longest image URL of an updateFetch; the frame must stay within TK_MAX_PAYLOAD_BYTES. */
+#define TK_MAX_FETCH_URL_LEN 160u
 
 typedef enum {
   TK_MSG_HELLO = 0x01,
@@ -43,7 +45,8 @@ typedef enum {
   TK_MSG_UPDATE_BEGIN = 0x14,
   TK_MSG_UPDATE_CHUNK = 0x15,
   TK_MSG_UPDATE_COMMIT = 0x16,
-  TK_MSG_UPDATE_CONFIRM = 0x17
+  TK_MSG_UPDATE_CONFIRM = 0x17,
+  TK_MSG_UPDATE_FETCH = 0x18
 } tk_msg_type_t;
 
 typedef enum { TK_SLOT_A = 0, TK_SLOT_B = 1 } tk_slot_t;
@@ -66,7 +69,9 @@ typedef enum {
   TK_UPDATE_ERR_BAD_CHUNK = 5,
   TK_UPDATE_ERR_NOT_READY = 6,
   TK_UPDATE_ERR_INVALID_IMAGE = 7,
-  TK_UPDATE_ERR_IMAGE_UNCONFIRMED = 8
+  TK_UPDATE_ERR_IMAGE_UNCONFIRMED = 8,
+  TK_UPDATE_ERR_FETCH_UNSUPPORTED = 9, /* this node cannot fetch over HTTP: the edge pushes instead */
+  TK_UPDATE_ERR_FETCH_FAILED = 10      /* fetching kept failing; what arrived stays resumable */
 } tk_update_error_t;
 
 typedef enum {
@@ -260,6 +265,14 @@ typedef struct {
   uint16_t health_timeout_s;
 } tk_update_commit_t;
 
+/* updateBegin without chunks: the node fetches the image itself from url (http://host:port/path). */
+typedef struct {
+  char version[TK_MAX_FIRMWARE_VERSION_LEN + 1];
+  uint32_t size;
+  uint8_t sha256[TK_SHA256_BYTES];
+  char url[TK_MAX_FETCH_URL_LEN + 1];
+} tk_update_fetch_t;
+
 typedef struct {
   uint8_t kind;
   uint8_t channel; /* TK_NO_CHANNEL for the whole node */
@@ -314,6 +327,7 @@ typedef struct {
     tk_update_begin_t update_begin;
     tk_update_chunk_t update_chunk;
     tk_update_commit_t update_commit;
+    tk_update_fetch_t update_fetch;
   } u;
 } tk_msg_t;
 
