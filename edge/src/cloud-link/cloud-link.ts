@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { FirmwareTarget } from '@tokkatot/shared';
 import { CommandLedger, SqliteForkStore, SqliteOutbox, SyncStateStore } from '../db/sync/index.js';
 import type { Edge } from '../edge.js';
 import { EdgeSyncClient, PairingClient, type EdgeCredential, type EdgeSyncStatus } from '../sync/index.js';
@@ -7,6 +8,7 @@ import { CloudCommandExecutor } from './cloud-command-executor.js';
 import { ConfigExporter } from './config-exporter.js';
 import { ConfigImporter } from './config-importer.js';
 import { EventExporter } from './event-exporter.js';
+import { readFirmwareTarget, requestFirmwareDownloadUrl } from './firmware-target-source.js';
 import { ReadingsExporter } from './readings-exporter.js';
 
 export interface CloudLinkOptions {
@@ -104,6 +106,19 @@ export class CloudLink {
   /** The sync client, once paired and started (tests, "sync now"). */
   client(): EdgeSyncClient | undefined {
     return this.sync;
+  }
+
+  /** The farm's firmware target as last pulled; undefined while unpaired or when the cloud set none. */
+  firmwareTarget(): FirmwareTarget | undefined {
+    const credential = this.pairing.credential();
+    return credential ? readFirmwareTarget(this.docs, credential.farmId, this.options.log) : undefined;
+  }
+
+  /** A short-lived signed URL of a release's image, asked with this edge's credential. */
+  async firmwareDownloadUrl(release: { version: string; board: string }): Promise<unknown> {
+    const credential = this.pairing.credential();
+    if (!credential) throw new Error('this edge is not paired with the cloud');
+    return requestFirmwareDownloadUrl(this.options.url, credential.token, release);
   }
 
   /**

@@ -6,3 +6,4 @@ export { registerCloudLinkRoutes } from './cloud-link-routes.js';
 export { ConfigExporter } from './config-exporter.js';
 export { ConfigImporter } from './config-importer.js';
 export { AutomationSync, type AutomationSyncDeps, type AutomationSyncResult } from './automation-sync.js';
+export { FIRMWARE_TARGETS, readFirmwareTarget, requestFirmwareDownloadUrl } from './firmware-target-source.js';

@@ -1,4 +1,4 @@
-import { IdSchema, LocaleSchema, NameSchema, TimeZoneSchema } from '@tokkatot/shared';
+import { IdSchema, LocaleSchema, NameSchema, ReleasePublicKeySchema, TimeZoneSchema } from '@tokkatot/shared';
 import { z } from 'zod';
 
 /**
@@ -98,5 +98,18 @@ export const EdgeConfigSchema = z.strictObject({
       readingsIntervalSeconds: z.number().int().min(5).max(3600).default(60),
     })
     .default({ readingsIntervalSeconds: 60 }),
+  /** Node firmware updates the edge runs by itself (docs/firmware/edge-auto-update.md). */
+  firmware: z
+    .strictObject({
+      /** Release keys this farm trusts (base64 Ed25519 public keys); none = no automatic updates. */
+      releaseKeys: z.array(ReleasePublicKeySchema).max(8).default([]),
+      /** Download and install the farm's target release by itself; unset = on when releaseKeys are set. */
+      autoUpdate: z.boolean().optional(),
+      /** How long a new image has to prove itself healthy before the node rolls it back. */
+      healthTimeoutS: z.number().int().min(10).max(600).default(90),
+      /** Where downloaded images are kept; relative to dataDir; default `firmware-cache`. */
+      cacheDir: z.string().min(1).max(256).default('firmware-cache'),
+    })
+    .default({ releaseKeys: [], healthTimeoutS: 90, cacheDir: 'firmware-cache' }),
 });
 export type EdgeConfig = z.infer<typeof EdgeConfigSchema>;

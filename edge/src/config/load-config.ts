@@ -18,7 +18,7 @@ export interface LoadedConfig {
 }
 
 /** Environment variables that override single fields (handy for systemd units and tests). */
-const ENV_OVERRIDES: { name: string; path: string[]; type: 'string' | 'number' }[] = [
+const ENV_OVERRIDES: { name: string; path: string[]; type: 'string' | 'number' | 'list' }[] = [
   { name: 'TOKKATOT_DATA_DIR', path: ['dataDir'], type: 'string' },
   { name: 'TOKKATOT_HOST', path: ['http', 'host'], type: 'string' },
   { name: 'TOKKATOT_PORT', path: ['http', 'port'], type: 'number' },
@@ -26,6 +26,8 @@ const ENV_OVERRIDES: { name: string; path: string[]; type: 'string' | 'number' }
   { name: 'TOKKATOT_DISK_BUDGET_MB', path: ['telemetry', 'diskBudgetMb'], type: 'number' },
   { name: 'TOKKATOT_SIMULATED_COOPS', path: ['devices', 'simulatedCoops'], type: 'number' },
   { name: 'TOKKATOT_CLOUD_URL', path: ['cloud', 'url'], type: 'string' },
+  /** Comma-separated base64 keys. */
+  { name: 'TOKKATOT_FIRMWARE_RELEASE_KEYS', path: ['firmware', 'releaseKeys'], type: 'list' },
 ];
 
 /**
@@ -61,7 +63,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   for (const override of ENV_OVERRIDES) {
     const value = env[override.name];
     if (value === undefined || value === '') continue;
-    const converted = override.type === 'number' ? Number(value) : value;
+    const converted =
+      override.type === 'number' ? Number(value) : override.type === 'list' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : value;
     if (override.type === 'number' && !Number.isFinite(converted)) {
       envProblems.push(`${override.name}="${value}": must be a number. Fix: set ${override.name} to a number or unset it.`);
       continue;
