@@ -163,6 +163,8 @@ static void usage(FILE *to) {
 #ifdef TOKKATOT_SIM_MQTT
           "  --mqtt URL            connect to mqtt://host:port instead of opening a pty\n"
           "  --farm-id ID          farm id in MQTT topics (default farm-1)\n"
+          "  --no-fetch            in MQTT mode, do not fetch images over HTTP (updateFetch answers fetch_unsupported)\n"
+          "  --fetch-rate N        fetch images at most N bytes per second (a weak Wi-Fi link)\n"
           "  --username U / --password P   broker credentials (default user: the node id)\n"
 #endif
           "  --exit-with-parent    stop when the process that started it dies (the edge, even by kill -9)\n"
@@ -189,6 +191,7 @@ int main(int argc, char **argv) {
   double outside_min_c = 23.0, outside_max_c = 33.0;
   bool pad_fan = false;
   bool exit_with_parent = false;
+  bool no_fetch = false;
   const pid_t parent_at_start = getppid();
   bool sim_time_sampling = false;
   uint32_t scheduled_samples[TK_MAX_SENSORS] = {0};
@@ -223,6 +226,9 @@ int main(int argc, char **argv) {
       takes = false;
     } else if (strcmp(a, "--verbose") == 0) {
       sim.verbose = true;
+      takes = false;
+    } else if (strcmp(a, "--no-fetch") == 0) {
+      no_fetch = true;
       takes = false;
     } else if (v == NULL) {
       fprintf(stderr, "tokkatot-sim: %s needs a value\n", a);
@@ -268,6 +274,8 @@ int main(int argc, char **argv) {
       }
     } else if (strcmp(a, "--ack-delay-ms") == 0) {
       sim.ack_delay_ms = (uint32_t)atol(v);
+    } else if (strcmp(a, "--fetch-rate") == 0) {
+      sim.fetch_rate = (uint32_t)atol(v);
     } else if (strcmp(a, "--mqtt") == 0) {
       mqtt_url = v;
     } else if (strcmp(a, "--farm-id") == 0) {
@@ -304,6 +312,8 @@ int main(int argc, char **argv) {
     if (getppid() != parent_at_start) return 0; /* the parent died before prctl took effect */
   }
 
+  /* A node on MQTT has IP and can fetch its firmware from the edge; one on a serial line cannot. */
+  sim.can_fetch = mqtt_url != NULL && !no_fetch;
   define_board(&sim.board, sim.node_id, sim_boot_select(FIRMWARE_VERSION), mqtt_url != NULL, pad_fan);
   if (pad_fan) sim.pad_fan_channel = 6;
   coop_model_init(&sim.coop, start_hour, birds, outside_min_c, outside_max_c);

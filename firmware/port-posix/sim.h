@@ -49,6 +49,9 @@ typedef struct {
   uint32_t slot_capacity;  /* 0 = default */
   bool never_healthy;      /* the booted image is deaf to the edge (the rollback test) */
   bool reboot_pending;     /* the firmware asked for a restart (slot switch, rollback) */
+  /* image fetch over HTTP (port-posix/sim_fetch.c): on in MQTT mode (the node has IP) */
+  bool can_fetch;
+  uint32_t fetch_rate; /* bytes per second handed to the core, 0 = as fast as they come */
   /* mqtt link (port-posix/mqtt_link.c), if built */
   void *mqtt;
 } sim_t;

@@ -244,6 +244,9 @@ static void prv_handle_update(tk_node_t *n, const tk_msg_t *m, uint32_t now_ms) 
     case TK_MSG_UPDATE_BEGIN:
       tk_update_begin(&n->update, &m->u.update_begin, now_ms, &status);
       break;
+    case TK_MSG_UPDATE_FETCH:
+      tk_update_fetch(&n->update, &m->u.update_fetch, now_ms, &status);
+      break;
     case TK_MSG_UPDATE_CHUNK:
       tk_update_chunk(&n->update, &m->u.update_chunk, now_ms, &status);
       break;
@@ -304,6 +307,7 @@ static void prv_on_frame(void *ctx, tk_frame_error_t err, const tk_msg_t *m) {
     case TK_MSG_UPDATE_CHUNK:
     case TK_MSG_UPDATE_COMMIT:
     case TK_MSG_UPDATE_CONFIRM:
+    case TK_MSG_UPDATE_FETCH:
       prv_handle_update(n, m, now_ms);
       break;
     default: /* ping: its arrival was the point */

@@ -28,6 +28,7 @@ bool tk_update_active(const tk_update_t *u) {
 }
 
 static void prv_fail(tk_update_t *u, uint8_t error) {
+  tk_update_fetch_stop(u);
   u->state = TK_UPDATE_FAILED;
   u->error = error;
   u->has_job = false;
@@ -44,7 +45,8 @@ static void prv_start_verify(tk_update_t *u) {
   tk_sha256_init(&u->sha);
 }
 
-void tk_update_begin(tk_update_t *u, const tk_update_begin_t *b, uint32_t now_ms, tk_update_status_t *out) {
+/* Begins or resumes a transfer; a fetch in progress is left to the caller. */
+static void prv_begin(tk_update_t *u, const tk_update_begin_t *b, uint32_t now_ms, tk_update_status_t *out) {
   u->last_request_ms = now_ms;
   /* The inactive slot is the way back while the running image is unproven: never overwrite it. */
   if (!u->boot.confirmed) {
@@ -85,6 +87,57 @@ void tk_update_begin(tk_update_t *u, const tk_update_begin_t *b, uint32_t now_ms
   tk_update_status(u, 0, out);
 }
 
+void tk_update_begin(tk_update_t *u, const tk_update_begin_t *b, uint32_t now_ms, tk_update_status_t *out) {
+  /* The edge pushes from now on (chunks are refused while the node fetches). */
+  tk_update_fetch_stop(u);
+  prv_begin(u, b, now_ms, out);
+}
+
+void tk_update_fetch(tk_update_t *u, const tk_update_fetch_t *f, uint32_t now_ms, tk_update_status_t *out) {
+  tk_update_begin_t b;
+  if (!tk_platform_fetch_supported()) {
+    u->last_request_ms = now_ms;
+    tk_update_status(u, TK_UPDATE_ERR_FETCH_UNSUPPORTED, out);
+    return;
+  }
+  memset(&b, 0, sizeof b);
+  strncpy(b.version, f->version, TK_MAX_FIRMWARE_VERSION_LEN);
+  b.size = f->size;
+  memcpy(b.sha256, f->sha256, TK_SHA256_BYTES);
+  b.chunk_size = 0; /* no chunks while the node fetches */
+  if (u->fetch.phase != TK_FETCH_OFF && u->state == TK_UPDATE_RECEIVING && u->has_job && prv_same_image(&u->job, &b) &&
+      strcmp(u->fetch.url, f->url) == 0) {
+    /* A retried request for the fetch under way: answer, do not start over. */
+    u->last_request_ms = now_ms;
+    tk_update_status(u, 0, out);
+    return;
+  }
+  tk_update_fetch_stop(u);
+  prv_begin(u, &b, now_ms, out);
+  if (u->state != TK_UPDATE_RECEIVING || out->error != TK_UPDATE_ERR_NONE) return;
+  strncpy(u->fetch.url, f->url, TK_MAX_FETCH_URL_LEN);
+  u->fetch.url[TK_MAX_FETCH_URL_LEN] = '\0';
+  u->fetch.phase = TK_FETCH_RETRY;
+  u->fetch.at_ms = now_ms;
+  u->fetch.failures = 0;
+  u->fetch.reported = u->next_offset;
+}
+
+bool tk_update_append(tk_update_t *u, const uint8_t *data, uint32_t len) {
+  uint32_t end = u->next_offset + len;
+  if (!tk_platform_slot_write(u->next_offset, data, len)) {
+    prv_fail(u, TK_UPDATE_ERR_FLASH);
+    return false;
+  }
+  if (end / TK_UPDATE_PERSIST_BYTES != u->next_offset / TK_UPDATE_PERSIST_BYTES || end == u->job.size) {
+    u->job.offset = end == u->job.size ? end : end - end % TK_UPDATE_PERSIST_BYTES;
+    tk_platform_update_progress_save(&u->job);
+  }
+  u->next_offset = end;
+  if (end == u->job.size) prv_start_verify(u);
+  return true;
+}
+
 void tk_update_chunk(tk_update_t *u, const tk_update_chunk_t *c, uint32_t now_ms, tk_update_status_t *out) {
   uint32_t end = c->offset + c->len;
   uint32_t skip;
@@ -105,17 +158,7 @@ void tk_update_chunk(tk_update_t *u, const tk_update_chunk_t *c, uint32_t now_ms
     return;
   }
   skip = u->next_offset - c->offset;
-  if (!tk_platform_slot_write(u->next_offset, c->data + skip, c->len - skip)) {
-    prv_fail(u, TK_UPDATE_ERR_FLASH);
-    tk_update_status(u, 0, out);
-    return;
-  }
-  if (end / TK_UPDATE_PERSIST_BYTES != u->next_offset / TK_UPDATE_PERSIST_BYTES || end == u->job.size) {
-    u->job.offset = end == u->job.size ? end : end - end % TK_UPDATE_PERSIST_BYTES;
-    tk_platform_update_progress_save(&u->job);
-  }
-  u->next_offset = end;
-  if (end == u->job.size) prv_start_verify(u);
+  (void)tk_update_append(u, c->data + skip, c->len - skip);
   tk_update_status(u, 0, out);
 }
 
@@ -152,6 +195,8 @@ bool tk_update_health_expired(const tk_update_t *u, uint32_t now_ms) {
 }
 
 bool tk_update_tick(tk_update_t *u, uint32_t now_ms, tk_update_status_t *out) {
+  /* While it fetches, the server's bytes are the sign of life (the edge sends nothing meanwhile). */
+  if (u->state == TK_UPDATE_RECEIVING && u->fetch.phase != TK_FETCH_OFF) return tk_update_fetch_tick(u, now_ms, out);
   if (u->state == TK_UPDATE_VERIFYING) {
     uint8_t buf[256];
     uint32_t stop = u->verify_offset + TK_UPDATE_VERIFY_STEP_BYTES;
@@ -184,6 +229,7 @@ bool tk_update_tick(tk_update_t *u, uint32_t now_ms, tk_update_status_t *out) {
   }
   if ((u->state == TK_UPDATE_RECEIVING || u->state == TK_UPDATE_READY) && prv_reached(now_ms, u->last_request_ms + u->idle_timeout_ms)) {
     /* The edge went away mid-transfer: stop holding the outputs; the persisted part stays resumable. */
+    tk_update_fetch_stop(u);
     u->state = TK_UPDATE_IDLE;
     tk_update_status(u, 0, out);
     return true;
