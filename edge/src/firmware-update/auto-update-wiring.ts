@@ -5,7 +5,7 @@ import type { DeviceManager } from '../devices/device-manager.js';
 import type { Edge } from '../edge.js';
 import { FirmwareAutoUpdater, type RolloutNode } from './auto-updater.js';
 import { findRunningFeeder, type FeederCycleDeps } from './feeder-cycle.js';
-import { FirmwareUpdater, type FirmwareUpdateEvent } from './firmware-updater.js';
+import { FirmwareUpdater, type FirmwareUpdateEvent, type FirmwareUpdaterOptions } from './firmware-updater.js';
 import { FirmwareImageCache } from './image-cache.js';
 import { ReleaseDownloader, type DownloadUrlGrant } from './release-download.js';
 import { isInsideUpdateWindow } from './update-window.js';
@@ -23,6 +23,10 @@ export interface FirmwareAutoUpdateOptions {
   cloud: FirmwareCloud | undefined;
   log: (message: string, detail?: unknown) => void;
   checkIntervalMs?: number;
+  /** Updater timings (tests shorten the health timeout and resend waits). */
+  updater?: Pick<FirmwareUpdaterOptions, 'healthTimeoutS' | 'statusTimeoutMs' | 'reconnectTimeoutMs'>;
+  /** Download retry pause (tests shorten it). */
+  retryDelayMs?: number;
 }
 
 /** Whether the configuration lets the edge update nodes by itself, and if not, why. */
@@ -58,10 +62,17 @@ export function feederCycleDepsFor(edge: Edge): FeederCycleDeps {
 }
 
 /**
- * Wires the automatic rollout into a running edge, or returns null (with one log line saying
- * why) when the configuration leaves it off. Unpaired, it finds no target and does nothing.
+ * Wires the automatic rollout into a running edge and starts it, or returns null (with one log
+ * line saying why) when the configuration leaves it off. Unpaired, it finds no target and does nothing.
  */
 export function startFirmwareAutoUpdate(options: FirmwareAutoUpdateOptions): FirmwareAutoUpdater | null {
+  const auto = createFirmwareAutoUpdate(options);
+  auto?.start();
+  return auto;
+}
+
+/** The rollout over the edge's parts, not started (tests drive its ticks); null when configured off. */
+export function createFirmwareAutoUpdate(options: FirmwareAutoUpdateOptions): FirmwareAutoUpdater | null {
   const { edge, devices, cloud, log } = options;
   const { firmware } = edge.config;
   const setting = describeAutoUpdateSetting(firmware, cloud !== undefined);
@@ -77,6 +88,7 @@ export function startFirmwareAutoUpdate(options: FirmwareAutoUpdateOptions): Fir
     devices,
     record,
     healthTimeoutS: firmware.healthTimeoutS,
+    ...options.updater,
     // Checked again right before anything is sent: the window may have closed while another node updated.
     isSafeMoment: (nodeId) => {
       const now = edge.clock.now();
@@ -90,6 +102,7 @@ export function startFirmwareAutoUpdate(options: FirmwareAutoUpdateOptions): Fir
     trustedKeys: firmware.releaseKeys,
     requestUrl: async (release) => (await cloud.firmwareDownloadUrl(release)) as DownloadUrlGrant,
     clock: edge.clock,
+    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     log,
   });
   const auto = new FirmwareAutoUpdater({
@@ -108,6 +121,5 @@ export function startFirmwareAutoUpdate(options: FirmwareAutoUpdateOptions): Fir
     log,
   });
   log(`automatic firmware updates are on: ${setting.reason}`);
-  auto.start();
   return auto;
 }

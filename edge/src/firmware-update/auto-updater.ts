@@ -72,14 +72,15 @@ export function targetKeyOf(release: Pick<FirmwareRelease, 'version' | 'sha256'>
 export class FirmwareAutoUpdater {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RolloutTick> | null = null;
-  private stopped = true;
+  /** Set by stop(): a rollout in progress ends after the node it is updating. */
+  private stopped = false;
   /** Events already recorded for a target (skips, deferrals), so each tick does not repeat them. */
   private readonly noted = new Set<string>();
 
   constructor(private readonly deps: AutoUpdaterDeps) {}
 
   start(): void {
-    if (!this.stopped) return;
+    if (this.timer) return;
     this.stopped = false;
     const check = () => void this.tick().catch((error: unknown) => this.deps.log?.('firmware rollout check failed', { error: (error as Error).message }));
     this.timer = setInterval(check, this.deps.checkIntervalMs ?? 60_000);

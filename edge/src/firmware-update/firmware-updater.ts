@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { HeartbeatMessage, HelloMessage, UpdateError, UpdateStatusMessage } from '@tokkatot/shared';
 import type { DeviceManager } from '../devices/device-manager.js';
+import type { NodeSnapshot } from '../devices/node-session.js';
 import type { DeviceEventMap } from '../devices/events.js';
 import { SILENT_LOGGER, type DeviceLogger } from '../devices/logger.js';
 import type { FirmwareImage } from './firmware-image.js';
+import type { FirmwareImageServer } from './image-server.js';
 
 const NS = 'edge:firmware-update';
 
@@ -18,7 +20,7 @@ export interface FirmwareUpdateEvent {
 
 export type FirmwareUpdateResult =
   /** The node runs the new image and it is confirmed. */
-  | { status: 'updated'; nodeId: string; version: string; resumedFrom: number[]; chunksSent: number }
+  | { status: 'updated'; nodeId: string; version: string; resumedFrom: number[]; chunksSent: number; mode: TransferMode }
   /** It already ran that version, confirmed: nothing was sent. */
   | { status: 'already_running'; nodeId: string; version: string }
   /** Not now: the safe-moment check said no. Nothing was sent. */
@@ -29,6 +31,14 @@ export type FirmwareUpdateResult =
   | { status: 'rolled_back'; nodeId: string; runningVersion: string }
   /** Gave up: the node stayed unreachable, or never answered. */
   | { status: 'failed'; nodeId: string; reason: string };
+
+/** push: the edge sends the image as chunks over the device link; pull: the node fetches it over HTTP from the edge. */
+export type TransferMode = 'push' | 'pull';
+
+export interface FirmwareUpdateCallOptions {
+  /** Overrides the updater's choice for this call; pull still falls back to push on a node that cannot fetch. */
+  mode?: TransferMode;
+}
 
 export interface FirmwareUpdateProgress {
   nodeId: string;
@@ -61,6 +71,17 @@ export interface FirmwareUpdaterOptions {
   reconnectTimeoutMs?: number;
   /** The new image's health deadline, sent with the commit (default 60 s). */
   healthTimeoutS?: number;
+  /**
+   * Wi-Fi pull: the server on the farm LAN the nodes fetch images from. Without it every update
+   * is pushed as chunks over the device link.
+   */
+  imageServer?: FirmwareImageServer;
+  /** Which nodes pull when an imageServer is set: those on MQTT (default; they have IP), all, or none. */
+  pullFor?: 'mqtt' | 'all' | 'none';
+  /** How long a node gets to answer updateFetch at all before it is taken for one that does not know it (default 3000 ms). */
+  fetchAnswerTimeoutMs?: number;
+  /** While a node fetches, ask for its status again after this long without one (default 10 s). */
+  pullSilenceMs?: number;
   logger?: DeviceLogger;
 }
 
@@ -88,17 +109,17 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
   }
 
   /** Updates one node; calls are serialised, so a farm never has two nodes updating at once. */
-  update(nodeId: string, image: FirmwareImage): Promise<FirmwareUpdateResult> {
-    const run = this.queue.then(() => this.run(nodeId, image));
+  update(nodeId: string, image: FirmwareImage, options: FirmwareUpdateCallOptions = {}): Promise<FirmwareUpdateResult> {
+    const run = this.queue.then(() => this.run(nodeId, image, options));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   /** Updates each node in turn; stops early at the first node that rolls back or rejects the image. */
-  async updateAll(nodeIds: string[], image: FirmwareImage): Promise<FirmwareUpdateResult[]> {
+  async updateAll(nodeIds: string[], image: FirmwareImage, options: FirmwareUpdateCallOptions = {}): Promise<FirmwareUpdateResult[]> {
     const results: FirmwareUpdateResult[] = [];
     for (const nodeId of nodeIds) {
-      const result = await this.update(nodeId, image);
+      const result = await this.update(nodeId, image, options);
       results.push(result);
       if (result.status === 'rejected' || result.status === 'rolled_back') break;
     }
@@ -117,7 +138,15 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
     this.options.record?.({ type, coopId: null, actorId: null, summary, detail });
   }
 
-  private async run(nodeId: string, image: FirmwareImage): Promise<FirmwareUpdateResult> {
+  /** Pull when a server is there and the call or the node's transport says so. */
+  private wantsPull(node: NodeSnapshot, requested: TransferMode | undefined): boolean {
+    if (!this.options.imageServer) return false;
+    if (requested) return requested === 'pull';
+    const pullFor = this.options.pullFor ?? 'mqtt';
+    return pullFor === 'all' || (pullFor === 'mqtt' && node.transport === 'mqtt');
+  }
+
+  private async run(nodeId: string, image: FirmwareImage, options: FirmwareUpdateCallOptions): Promise<FirmwareUpdateResult> {
     const { version } = image.manifest;
     const node = this.devices.getNode(nodeId);
     if (!node?.online) return { status: 'failed', nodeId, reason: 'node is offline' };
@@ -128,15 +157,23 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
     const from = node.hello.firmwareVersion;
     this.chunksSent = 0;
     const base = { nodeId, fromVersion: from, toVersion: version };
-    this.record('user_action', `firmware update of ${nodeId} from ${from} to ${version} started`, { ...base, phase: 'started', size: image.manifest.size });
+    const pull = this.wantsPull(node, options.mode);
+    this.record('user_action', `firmware update of ${nodeId} from ${from} to ${version} started`, {
+      ...base,
+      phase: 'started',
+      size: image.manifest.size,
+      mode: pull ? 'pull' : 'push',
+    });
     let result: FirmwareUpdateResult;
     try {
-      const resumedFrom = await this.transfer(nodeId, image);
-      this.record('user_action', `firmware ${version} transferred to ${nodeId} and verified by it`, { ...base, phase: 'verified', resumes: resumedFrom.length });
-      result = await this.commitAndConfirm(nodeId, image, resumedFrom);
+      const { resumedFrom, mode } = await this.transfer(nodeId, image, pull);
+      this.record('user_action', `firmware ${version} transferred to ${nodeId} and verified by it`, { ...base, phase: 'verified', resumes: resumedFrom.length, mode });
+      result = await this.commitAndConfirm(nodeId, image, resumedFrom, mode);
     } catch (error) {
       if (!(error instanceof UpdateAbort)) throw error;
       result = error.result;
+    } finally {
+      if (pull) this.options.imageServer?.withdraw(image.manifest.sha256);
     }
     if (result.status === 'updated') {
       this.record('user_action', `firmware update of ${nodeId} to ${version} succeeded`, { ...base, phase: 'succeeded', chunksSent: result.chunksSent });
@@ -148,8 +185,122 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
     return result;
   }
 
+  /** Pull when asked and the node can; push otherwise (and after a pull that could not go on). */
+  private async transfer(nodeId: string, image: FirmwareImage, pull: boolean): Promise<{ resumedFrom: number[]; mode: TransferMode }> {
+    if (pull) {
+      const pulled = await this.pull(nodeId, image);
+      if (pulled !== 'push') return { resumedFrom: pulled, mode: 'pull' };
+    }
+    return { resumedFrom: await this.push(nodeId, image), mode: 'push' };
+  }
+
+  /**
+   * Asks the node to fetch the image from the image server and follows its reports until it has
+   * verified it. Returns the offsets it resumed from, or 'push' when the node cannot fetch (it
+   * does not know updateFetch, answers fetch_unsupported, or fetching failed for good: the push
+   * that follows resumes from what it has).
+   */
+  private async pull(nodeId: string, image: FirmwareImage): Promise<number[] | 'push'> {
+    const server = this.options.imageServer as FirmwareImageServer;
+    const { size, sha256, version } = image.manifest;
+    const fetch = { type: 'updateFetch' as const, version, size, sha256, url: server.offer(image) };
+    const send = () => this.devices.sendUpdateMessage(nodeId, fetch);
+    const resumedFrom: number[] = [];
+    let status = await this.probe(nodeId, send);
+    if (!status) return this.fallBack(nodeId, 'the node did not answer updateFetch (firmware without pull)');
+    // Whether status answers an updateFetch (then "receiving n" says where the fetch starts).
+    let answered = true;
+    for (;;) {
+      if (status.error === 'fetch_unsupported') return this.fallBack(nodeId, 'the node cannot fetch over HTTP');
+      if (status.state === 'failed' && status.error === 'fetch_failed') return this.fallBack(nodeId, 'the node could not fetch the image from the edge');
+      this.failIfRefused(nodeId, status);
+      if (status.state === 'ready' || status.state === 'verifying') break;
+      if (answered && status.state === 'receiving') {
+        if (status.nextOffset > 0) resumedFrom.push(status.nextOffset);
+        this.emit('progress', { nodeId, phase: status.nextOffset > 0 ? 'resume' : 'begin', offset: status.nextOffset, size });
+      }
+      const outcome = await this.watchPull(nodeId, size, send);
+      if (outcome === 'disconnected') {
+        // Power cut or lost link: once the node is back, the same request resumes its fetch.
+        await this.waitOnline(nodeId);
+        status = await this.ask(nodeId, send, () => true);
+        answered = true;
+      } else {
+        status = outcome;
+        answered = false;
+      }
+    }
+    this.emit('progress', { nodeId, phase: 'verify', offset: size, size });
+    if (status.state === 'ready') return resumedFrom;
+    const verified = await this.waitStatus(nodeId, (s) => s.state === 'ready' || s.state === 'failed' || s.error !== null, this.verifyTimeoutMs(size));
+    if (!verified) throw new UpdateAbort({ status: 'failed', nodeId, reason: 'no verification result from the node' });
+    this.failIfRefused(nodeId, verified);
+    return resumedFrom;
+  }
+
+  private fallBack(nodeId: string, why: string): 'push' {
+    this.log().info({ ns: NS, nodeId, why }, 'firmware pull not possible; pushing instead');
+    return 'push';
+  }
+
+  /** Sends updateFetch a few times; null when the node never answers (it does not know the message). */
+  private async probe(nodeId: string, send: () => Promise<boolean>): Promise<UpdateStatusMessage | null> {
+    const deadline = Date.now() + (this.options.fetchAnswerTimeoutMs ?? 3000);
+    const timeoutMs = this.options.statusTimeoutMs ?? 1000;
+    while (Date.now() < deadline) {
+      const answer = this.waitStatus(nodeId, () => true, Math.max(50, Math.min(timeoutMs, deadline - Date.now())));
+      if (!(await send())) await this.waitOnline(nodeId);
+      const status = await answer;
+      if (status) return status;
+    }
+    return null;
+  }
+
+  /**
+   * Follows a node's fetch: its `receiving` reports become progress; resolves with the first other
+   * status (verifying, ready, failed, an error), or 'disconnected' when it went offline, rebooted
+   * or dropped the transfer. Silence for pullSilenceMs asks again (the node answers its status and
+   * does not start over).
+   */
+  private watchPull(nodeId: string, size: number, resend: () => Promise<boolean>): Promise<UpdateStatusMessage | 'disconnected'> {
+    const silenceMs = this.options.pullSilenceMs ?? 10_000;
+    return new Promise((resolve) => {
+      let heardAt = Date.now();
+      let finished = false;
+      const finish = (outcome: UpdateStatusMessage | 'disconnected') => {
+        if (finished) return;
+        finished = true;
+        clearInterval(watchdog);
+        this.devices.off('updateStatusReported', onStatus);
+        this.devices.off('nodeOffline', onGone);
+        this.devices.off('nodeRebooted', onGone);
+        resolve(outcome);
+      };
+      const onStatus = ({ nodeId: id, status }: { nodeId: string; status: UpdateStatusMessage }) => {
+        if (id !== nodeId) return;
+        heardAt = Date.now();
+        if (status.state === 'receiving' && status.error === null) {
+          this.emit('progress', { nodeId, phase: 'transfer', offset: status.nextOffset, size });
+          return;
+        }
+        finish(status.state === 'idle' && status.error === null ? 'disconnected' : status);
+      };
+      const onGone = ({ nodeId: id }: { nodeId: string }) => {
+        if (id === nodeId) finish('disconnected');
+      };
+      const watchdog = setInterval(() => {
+        if (Date.now() - heardAt < silenceMs) return;
+        heardAt = Date.now();
+        void resend();
+      }, Math.max(50, Math.floor(silenceMs / 4)));
+      this.devices.on('updateStatusReported', onStatus);
+      this.devices.on('nodeOffline', onGone);
+      this.devices.on('nodeRebooted', onGone);
+    });
+  }
+
   /** Sends the image until the node reports it verified; returns the offsets it resumed from. */
-  private async transfer(nodeId: string, image: FirmwareImage): Promise<number[]> {
+  private async push(nodeId: string, image: FirmwareImage): Promise<number[]> {
     const { size, sha256, version } = image.manifest;
     const chunkSize = Math.min(this.options.chunkSize ?? 192, 240);
     const window = this.options.window ?? 8;
@@ -287,7 +438,7 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
   }
 
   /** Commits, waits for the new image's hello, confirms it once its link is up, or sees the rollback. */
-  private async commitAndConfirm(nodeId: string, image: FirmwareImage, resumedFrom: number[]): Promise<FirmwareUpdateResult> {
+  private async commitAndConfirm(nodeId: string, image: FirmwareImage, resumedFrom: number[], mode: TransferMode): Promise<FirmwareUpdateResult> {
     const { version, size } = image.manifest;
     const healthTimeoutS = this.options.healthTimeoutS ?? 60;
     const oldBootId = this.devices.getNode(nodeId)?.hello.bootId;
@@ -323,7 +474,7 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
       while (Date.now() < healthyBy) {
         const confirmed = this.waitHeartbeat(nodeId, (hb) => hb.bootId === hello.bootId && hb.imageConfirmed, 1000);
         await this.devices.sendUpdateMessage(nodeId, { type: 'updateConfirm' });
-        if (await confirmed) return { status: 'updated', nodeId, version, resumedFrom, chunksSent: this.chunksSent };
+        if (await confirmed) return { status: 'updated', nodeId, version, resumedFrom, chunksSent: this.chunksSent, mode };
       }
     }
     const back = await rolledBack;

@@ -6,3 +6,4 @@ export * from './image-cache.js';
 export * from './release-download.js';
 export * from './auto-updater.js';
 export * from './auto-update-wiring.js';
+export * from './image-server.js';

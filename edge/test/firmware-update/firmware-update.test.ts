@@ -1,128 +1,26 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NodeConfigTemplate } from '../../src/devices/device-manager.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandOutcome } from '../../src/devices/index.js';
+import { FirmwareImageError, FirmwareUpdater, loadFirmwareImage, type FirmwareUpdateProgress } from '../../src/firmware-update/index.js';
 import {
-  DeviceManager,
-  MqttTransport,
-  SerialTransport,
-  SimulatedCoop,
-  type CommandOutcome,
-  type DeviceEventMap,
-} from '../../src/devices/index.js';
-import {
-  FirmwareImageError,
-  FirmwareUpdater,
-  loadFirmwareImage,
-  type FirmwareImage,
-  type FirmwareUpdateEvent,
-  type FirmwareUpdateProgress,
-} from '../../src/firmware-update/index.js';
-import { coopConfig, makeTempDir, nextEvent, requireBrokerUrl } from '../devices/support.js';
+  FACTORY_VERSION,
+  HEATER,
+  IMAGE_BYTES,
+  NEW_VERSION,
+  journalKinds,
+  makeImage,
+  runCleanups,
+  slotFile,
+  startRig,
+  startUpdater,
+  watchOutputs,
+  type TransportKind,
+} from './support/update-rig.js';
 
 // Safe firmware updates end to end: the edge's updater against the simulated coop's A/B slots,
 // over a real pseudo-terminal and over the real Mosquitto of scripts/test-services.sh.
-const FACTORY_VERSION = '1.0.0-sim';
-const NEW_VERSION = '1.1.0-sim';
-const IMAGE_BYTES = 48 * 1024;
-const HEATER = 3;
-const FARM = 'farm-1';
-const PASSWORDS: Record<string, string> = { edge: 'edge-test-pass', 'node-a': 'node-a-test-pass' };
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A simulator image: its header line, then bytes that differ everywhere (a shifted copy would show). */
-function makeImage(version: string, options: { neverHealthy?: boolean } = {}): FirmwareImage {
-  const header = Buffer.from(`TOKKATOT-SIM-IMAGE version=${version}${options.neverHealthy ? ' never-healthy' : ''}\n`);
-  const bytes = new Uint8Array(IMAGE_BYTES);
-  bytes.set(header);
-  let x = 0x12345678;
-  for (let i = header.length; i < IMAGE_BYTES; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  return { manifest: { version, size: IMAGE_BYTES, sha256: createHash('sha256').update(bytes).digest('hex') }, bytes };
-}
-
-interface Rig {
-  coop: SimulatedCoop;
-  manager: DeviceManager;
-  nodeId: string;
-  dataDir: string;
-  config: NodeConfigTemplate;
-  /** Starts the same coop again on the same data folder (after a kill -9). */
-  restart(): Promise<SimulatedCoop>;
-}
-
-type TransportKind = 'serial' | 'mqtt';
-
-async function startRig(kind: TransportKind, simArgs: string[] = []): Promise<Rig> {
-  const temp = makeTempDir('tokkatot-fw-update-');
-  cleanups.push(temp.remove);
-  const nodeId = kind === 'serial' ? 'coop-1' : 'node-a';
-  const extraArgs = kind === 'serial' ? simArgs : ['--mqtt', requireBrokerUrl(), '--farm-id', FARM, '--password', PASSWORDS[nodeId] as string];
-  const launch = async () => {
-    const coop = new SimulatedCoop({ nodeId, dataDir: temp.dir, extraArgs });
-    await coop.start();
-    cleanups.push(() => coop.kill());
-    return coop;
-  };
-  const coop = await launch();
-  const transport =
-    kind === 'serial'
-      ? new SerialTransport({ paths: [coop.link], reopenDelayMs: 100 })
-      : new MqttTransport({ url: requireBrokerUrl(), farmId: FARM, username: 'edge', password: PASSWORDS.edge as string, clientId: `edge-fw-${Date.now()}` });
-  const config = coopConfig(2000);
-  const manager = new DeviceManager({ transports: [transport], configFor: () => config, commandTimeoutMs: 300 });
-  cleanups.push(() => manager.stop());
-  const configured = nextEvent(manager, 'nodeConfigured', (e) => e.nodeId === nodeId, 15_000);
-  await manager.start();
-  await configured;
-  return { coop, manager, nodeId, dataDir: temp.dir, config, restart: launch };
-}
-
-function startUpdater(rig: Rig, healthTimeoutS = 30) {
-  const events: FirmwareUpdateEvent[] = [];
-  const updater = new FirmwareUpdater({ devices: rig.manager, record: (e) => events.push(e), healthTimeoutS, statusTimeoutMs: 500, reconnectTimeoutMs: 20_000 });
-  return { updater, events };
-}
-
-/**
- * Every state report from the first one that says "updating" until the end: each output must be
- * in its configured fail-safe state (reason fail_safe), or off from a boot, and never commanded.
- */
-function watchOutputs(rig: Rig) {
-  const reports: DeviceEventMap['outputStateReported'][0]['state'][] = [];
-  let started = false;
-  const onState = (e: DeviceEventMap['outputStateReported'][0]) => {
-    if (e.nodeId !== rig.nodeId) return;
-    if (e.state.updating) started = true;
-    if (started) reports.push(e.state);
-  };
-  rig.manager.on('outputStateReported', onState);
-  return {
-    reports,
-    stop: () => rig.manager.off('outputStateReported', onState),
-    assertFailSafe(): void {
-      expect(reports.length).toBeGreaterThan(0);
-      for (const report of reports) {
-        for (const output of report.outputs) {
-          const failSafe = rig.config.outputs.find((o) => o.channel === output.channel)?.failSafe ?? 'off';
-          if (output.reason === 'boot') expect(output, `output ${output.channel} after a boot`).toMatchObject({ state: 'off' });
-          else expect(output, `output ${output.channel}`).toMatchObject({ reason: 'fail_safe', state: failSafe });
-          if (output.channel === HEATER) expect(output.state).toBe('off');
-        }
-      }
-    },
-  };
-}
-
-const slotFile = (rig: Rig, slot: 'a' | 'b') => join(rig.dataDir, `${rig.nodeId}.slot-${slot}`);
-const journalKinds = (coop: SimulatedCoop) => coop.readJournal().map((e) => e.kind);
+afterEach(runCleanups);
 
 describe.each<TransportKind>(['serial', 'mqtt'])('firmware update over %s', (kind) => {
   it('updates a node: transfer, verify, commit, reboot into slot B, confirm; outputs held in fail-safe throughout', async () => {
