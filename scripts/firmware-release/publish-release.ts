@@ -50,21 +50,18 @@ export async function checkIndexAccepts(bucket: ReleaseBucket, release: Firmware
  * only ever names an image whose stored size and hash were checked. Returns whether it was there.
  */
 export async function uploadReleaseImage(bucket: ReleaseBucket, release: FirmwareRelease, image: Uint8Array): Promise<'uploaded' | 'present'> {
-  const existing = await bucket.head(release.objectKey);
-  let outcome: 'uploaded' | 'present' = 'present';
+  const existing = await bucket.get(release.objectKey);
   if (existing) {
-    const stored = await bucket.get(release.objectKey);
-    if (stored && !matchesRelease(stored.body, release)) throw immutable(release, `${release.objectKey} already holds other bytes`);
-  } else {
-    await bucket.put(release.objectKey, image, 'application/octet-stream', { ifAbsent: true });
-    outcome = 'uploaded';
+    if (!matchesRelease(existing.body, release)) throw immutable(release, `${release.objectKey} already holds other bytes`);
+    return 'present';
   }
+  await bucket.put(release.objectKey, image, 'application/octet-stream', { ifAbsent: true });
   const stored = await bucket.get(release.objectKey);
   if (!stored || !matchesRelease(stored.body, release)) {
     const got = stored ? `${stored.body.length} bytes, sha256 ${sha256Hex(stored.body)}` : 'nothing';
     throw new ReleaseError('storage', `reading ${release.objectKey} back gave ${got}, not the released image; versions.json was not touched`);
   }
-  return outcome;
+  return 'uploaded';
 }
 
 /**

@@ -152,6 +152,22 @@ describe('publishRelease', () => {
     expect((await readIndex())?.releases.map((r) => r.version)).toEqual(['1.2.0', '1.3.0']);
   });
 
+  it('reads the uploaded image back and leaves the index alone when the storage returns other bytes', async () => {
+    const { image, release } = signed('1.2.0');
+    const proxy = await startConditionalProxy(requireService('s3'), { alterReadsOf: { key: release.objectKey, change: (body) => body.subarray(0, body.length - 1) } });
+    const rotten = ReleaseBucket.open({ ...config, endpoint: proxy.url });
+    try {
+      const error = await rejection(() => publishRelease(rotten, release, image, [key.publicKey], now));
+      expect(error).toMatchObject({ code: 'storage', exitCode: 7 });
+      expect(error.message).toBe(`reading ${release.objectKey} back gave ${image.length - 1} bytes, sha256 ${createHash('sha256').update(image.subarray(0, -1)).digest('hex')}, not the released image; versions.json was not touched`);
+      expect(await bucket.get(releaseManifestKey(release))).toBeNull();
+      expect(await readIndex()).toBeNull();
+    } finally {
+      rotten.destroy();
+      await proxy.close();
+    }
+  });
+
   it('refuses a malformed versions.json and leaves it untouched, before uploading the image', async () => {
     const { image, release } = signed('1.2.0');
     const malformed = [

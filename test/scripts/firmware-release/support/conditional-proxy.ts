@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 /**
  * Sits in front of s3rver and adds what it lacks: conditional PUTs (If-Match, If-None-Match: *),
  * checked and written one at a time as AWS S3 does. It can also hold the first `heldReads` GETs
- * of one key until all of them arrived, so two publishers read the same index for certain.
+ * of one key until all of them arrived, so two publishers read the same index for certain, and
+ * alter what GETs of another key return (storage that rots or truncates what it was given).
  */
-export async function startConditionalProxy(upstream: string, options: { holdReadsOf?: string; heldReads?: number } = {}) {
+export async function startConditionalProxy(upstream: string, options: { holdReadsOf?: string; heldReads?: number; alterReadsOf?: { key: string; change: (body: Buffer) => Buffer } } = {}) {
   const target = new URL(upstream);
   const preconditionFailures: string[] = [];
   let writes: Promise<void> = Promise.resolve();
@@ -15,7 +16,17 @@ export async function startConditionalProxy(upstream: string, options: { holdRea
 
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse) =>
     new Promise<void>((resolve) => {
+      const alter = options.alterReadsOf;
       const upstreamRequest = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (upstreamResponse) => {
+        if (req.method === 'GET' && alter && (req.url ?? '').split('?')[0]!.endsWith(alter.key) && upstreamResponse.statusCode === 200) {
+          const parts: Buffer[] = [];
+          upstreamResponse.on('data', (chunk: Buffer) => parts.push(chunk));
+          upstreamResponse.on('end', () => {
+            const changed = alter.change(Buffer.concat(parts));
+            res.writeHead(200, { ...upstreamResponse.headers, 'content-length': String(changed.length) }).end(changed, resolve);
+          });
+          return;
+        }
         res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
         upstreamResponse.pipe(res).on('finish', resolve);
       });
