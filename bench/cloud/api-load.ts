@@ -159,6 +159,10 @@ async function main(): Promise<void> {
     const from = DAY0 - 24 * HOUR;
     const rows: Figures[] = [];
     const history = (user: number) => `/v1/farms/${farmIds[user % FARMS]}/history?sensorId=temp-1&from=${from}&to=${DAY0}`;
+    for (const [name, path] of [['overview (an owner of 3 farms)', '/v1/farms'], ['history', history(0)]] as const) {
+      const answer = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${tokens[0]}`, 'x-forwarded-for': clientAddress(0) } });
+      console.log(`${name}: ${answer.status}, ${(await answer.arrayBuffer()).byteLength} bytes of JSON`);
+    }
     // Closed loop: every user sends the next request as soon as the answer arrives (saturation).
     for (const users of [tokens, tokens.slice(0, ALSO)]) {
       rows.push(await load(`baseline: GET /health, ${users.length} users`, url, users, () => '/health'));

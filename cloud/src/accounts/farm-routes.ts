@@ -19,6 +19,7 @@ export async function registerFarmRoutes(app: FastifyInstance, deps: AccountsDep
       await client.query("INSERT INTO membership (farm_id, user_id, role) VALUES ($1, $2, 'owner')", [farmId, userId]);
       await audit(client, { action: 'farm.created', farmId, actorId: userId, target: farmId, detail: { name: input.name }, ip: request.ip, at: now });
     });
+    await deps.farmAccess.membershipsChanged();
     return reply.status(201).send({ farm: { id: farmId, name: input.name } });
   });
 
@@ -40,15 +41,16 @@ export async function registerFarmRoutes(app: FastifyInstance, deps: AccountsDep
     const { userId } = parseInput(MemberParamsSchema, request.params, 'path');
     const { role } = parseInput(RoleChangeSchema, request.body, 'role change');
     const now = deps.now();
-    return withTransaction(deps.pool, async (client) => {
+    await withTransaction(deps.pool, async (client) => {
       const previous = await lockMember(client, farmId, userId, actor.userId);
       if (previous === 'owner' && role !== 'owner') await refuseLastOwner(client, farmId, 'demoted');
       if (previous !== role) {
         await client.query('UPDATE membership SET role = $3 WHERE farm_id = $1 AND user_id = $2', [farmId, userId, role]);
         await audit(client, { action: 'member.role_changed', farmId, actorId: actor.userId, target: userId, detail: { from: previous, to: role }, ip: request.ip, at: now });
       }
-      return { userId, role };
     });
+    await deps.farmAccess.membershipsChanged();
+    return { userId, role };
   });
 
   app.delete('/v1/farms/:farmId/members/:userId', async (request, reply) => {
@@ -62,6 +64,7 @@ export async function registerFarmRoutes(app: FastifyInstance, deps: AccountsDep
       await client.query('DELETE FROM membership WHERE farm_id = $1 AND user_id = $2', [farmId, userId]);
       await audit(client, { action: 'member.removed', farmId, actorId: actor.userId, target: userId, detail: { role: previous }, ip: request.ip, at: now });
     });
+    await deps.farmAccess.membershipsChanged();
     return reply.status(204).send();
   });
 

@@ -8,6 +8,7 @@ import { registerInvitationRoutes } from './invitation-routes.js';
 export { audit, listAudit, type AuditEntry, type AuditRecord } from './audit.js';
 export { createAccountServices, type AccountServices } from './account-services.js';
 export { createFarmAccess } from './create-farm-access.js';
+export { StandingCache, ACCESS_CHANNEL, type AccountStanding } from './standing-cache.js';
 export { type Queryable } from './farm-role.js';
 export { type AccountsDeps } from './accounts-deps.js';
 export { purgeExpiredAccountData } from './purge-expired.js';

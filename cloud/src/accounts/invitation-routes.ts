@@ -43,7 +43,7 @@ export async function registerInvitationRoutes(app: FastifyInstance, deps: Accou
     const now = deps.now();
     const user = await findUserById(deps.pool, userId);
     if (!user) throw new TokkatotError('UNAUTHENTICATED', 'The account no longer exists.');
-    return withTransaction(deps.pool, async (client) => {
+    const membership = await withTransaction(deps.pool, async (client) => {
       const { rows } = await client.query<{ id: string; farm_id: string; role: string; email: string | null; phone: string | null }>(
         'SELECT id, farm_id, role, email, phone FROM invitation WHERE code_hash = $1 AND accepted_at IS NULL AND expires_at > $2 FOR UPDATE',
         [hashSecret(code), new Date(now)],
@@ -64,5 +64,7 @@ export async function registerInvitationRoutes(app: FastifyInstance, deps: Accou
       await audit(client, { action: 'member.joined', farmId: invitation.farm_id, actorId: userId, target: userId, detail: { role: invitation.role, invitationId: invitation.id }, ip: request.ip, at: now });
       return { farmId: invitation.farm_id, role: invitation.role };
     });
+    await deps.farmAccess.membershipsChanged();
+    return membership;
   });
 }

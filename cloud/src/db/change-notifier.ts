@@ -12,6 +12,8 @@ export interface ChangeListener {
    * show instead of waiting for a notification that will never come.
    */
   onGap?: () => void;
+  /** The listening connection was just lost: nothing will be heard until the gap is reported. */
+  onLost?: () => void;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ChangeListener {
  * single session, gets its own implementation.
  */
 export interface ChangeNotifier {
-  listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<Unlisten>;
+  listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void, onLost?: () => void): Promise<Unlisten>;
   /** Releases the dedicated connection (after every subscription has stopped). */
   close(): Promise<void>;
 }
@@ -48,7 +50,7 @@ export class PgChangeNotifier implements ChangeNotifier {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
-  async listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<Unlisten> {
+  async listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void, onLost?: () => void): Promise<Unlisten> {
     if (!CHANNEL.test(channel)) throw new Error(`invalid channel name ${JSON.stringify(channel)}`);
     const client = await this.connection();
     let set = this.listeners.get(channel);
@@ -57,7 +59,7 @@ export class PgChangeNotifier implements ChangeNotifier {
       this.listeners.set(channel, set);
       await client.query(`LISTEN ${channel}`);
     }
-    const listener: ChangeListener = { onPayload, ...(onGap ? { onGap } : {}) };
+    const listener: ChangeListener = { onPayload, ...(onGap ? { onGap } : {}), ...(onLost ? { onLost } : {}) };
     set.add(listener);
     return async () => {
       const current = this.listeners.get(channel);
@@ -114,6 +116,7 @@ export class PgChangeNotifier implements ChangeNotifier {
     } catch {
       // Already released by the pool after the error.
     }
+    for (const set of this.listeners.values()) for (const listener of set) listener.onLost?.();
     this.scheduleReconnect();
   }
 

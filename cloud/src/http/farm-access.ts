@@ -27,4 +27,9 @@ export interface FarmAccess {
   authorize(request: FastifyRequest, farmId: string, minimum: Role): Promise<FarmActor>;
   /** The farms the caller is a member of (admins: every farm, as viewer). */
   farms(request: FastifyRequest): Promise<Array<{ farmId: string; role: Role }>>;
+  /**
+   * Called after committing a membership change: resolves once this instance has heard it, so
+   * the next request here already sees it (other replicas hear it within milliseconds).
+   */
+  membershipsChanged(): Promise<void>;
 }

@@ -33,4 +33,16 @@ describe('access tokens', () => {
     // The right secret and algorithm, but not an access token.
     expect(code(() => verifyAccessToken(SECRET, jwt.sign({ ...claims, typ: 'refresh' }, SECRET, { algorithm: 'HS256' }), NOW))).toBe('UNAUTHENTICATED');
   });
+
+  it('remembers a verified token but still expires it on time, and never lends it to another secret or a tampered copy', () => {
+    const token = signAccessToken(SECRET, { userId: 'user-9', admin: false }, NOW);
+    expect(verifyAccessToken(SECRET, token, NOW)).toEqual({ userId: 'user-9', admin: false });
+    // Remembered now: the same answers as a full check.
+    expect(verifyAccessToken(SECRET, token, NOW + (ACCESS_TOKEN_TTL_SECONDS - 1) * 1000)).toEqual({ userId: 'user-9', admin: false });
+    expect(code(() => verifyAccessToken(SECRET, token, NOW + ACCESS_TOKEN_TTL_SECONDS * 1000))).toBe('TOKEN_EXPIRED');
+    expect(code(() => verifyAccessToken(OTHER, token, NOW))).toBe('UNAUTHENTICATED');
+    const [header, payload, signature] = token.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: 'user-1' })).toString('base64url');
+    expect(code(() => verifyAccessToken(SECRET, `${header}.${forgedPayload}.${signature}`, NOW))).toBe('UNAUTHENTICATED');
+  });
 });

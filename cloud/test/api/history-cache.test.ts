@@ -104,6 +104,8 @@ describe('history route with the cache on', () => {
     expect(refused.statusCode).toBe(404);
     expect(refused.json().error.code).toBe('NOT_FOUND');
     await db.pool.query('DELETE FROM membership WHERE user_id = $1', [viewer.userId]);
+    // Changed behind the API, as another replica would: wait until this instance has heard it.
+    await app.services.standings.settled();
     expect((await getAs(app, viewer.accessToken, range)).statusCode).toBe(404);
   });
 });
