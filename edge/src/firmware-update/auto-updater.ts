@@ -237,6 +237,7 @@ export class FirmwareAutoUpdater {
   }
 
   private record(type: FirmwareUpdateEvent['type'], summary: string, release: FirmwareRelease, detail: FirmwareUpdateEvent['detail']): void {
-    this.deps.record({ type, coopId: null, actorId: null, summary, detail: { version: release.version, board: release.board, ...detail } });
+    // The event log caps a summary at 500 characters; a cloud's error text must not make the event invalid.
+    this.deps.record({ type, coopId: null, actorId: null, summary: summary.slice(0, 500), detail: { version: release.version, board: release.board, ...detail } });
   }
 }

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_UPDATE_WINDOW, type FirmwareRelease, type FirmwareTarget, type Schedule } from '@tokkatot/shared';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -230,6 +231,23 @@ describe('automatic firmware rollout on the edge', () => {
     farm.pullTarget(await publishRelease(farm, '1.1.1-sim'));
     expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated', version: '1.1.1-sim' }] });
   }, 90_000);
+
+  it('deletes an image whose bytes do not match the signed release, and does not fetch it again for that target', async () => {
+    const farm = await startFarm();
+    farm.clock.set(INSIDE_WINDOW);
+    const bytes = makeSimImage(NEW_VERSION, IMAGE_BYTES);
+    const release = signRelease(bytes, NEW_VERSION, farm.key);
+    const rotten = bytes.slice();
+    rotten[1000] = (rotten[1000] as number) ^ 0x10;
+    await farm.publish(rotten, release);
+    farm.pullTarget(release);
+    expect(await farm.auto.tick()).toMatchObject({ status: 'halted', reason: expect.stringMatching(/hashes to/) });
+    expect(farm.eventsOf('image_refused')).toMatchObject([{ type: 'node_fault' }]);
+    expect(readdirSync(join(farm.edge.config.dataDir, 'firmware-cache'))).toEqual([]);
+    expect(updateStatuses(farm)).toEqual([]);
+    expect(await farm.auto.tick()).toMatchObject({ status: 'halted' });
+    expect(farm.urlsAsked).toEqual([NEW_VERSION]);
+  }, 60_000);
 
   it('skips a node whose hardware is older than the release needs, with the reason recorded', async () => {
     const farm = await startFarm();
