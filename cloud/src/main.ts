@@ -12,6 +12,7 @@ import { CloudMetrics, type CacheStats } from './ops/metrics.js';
 import { MetricsServer } from './ops/metrics-server.js';
 import { stopCloud } from './ops/stop-cloud.js';
 import { startEmbeddedMaintenance } from './jobs/embedded-maintenance.js';
+import { S3FirmwareStorage, storageSettingsFrom } from './firmware/index.js';
 import { InfluxReadingSink } from './telemetry/influx-reading-sink.js';
 import { MemoryReadingSink, type ReadingSink } from './telemetry/reading-sink.js';
 
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
     ? new InfluxReadingSink({ url: config.INFLUXDB_URL, token: config.INFLUXDB_TOKEN, org: config.INFLUXDB_ORG, bucket: config.INFLUXDB_BUCKET })
     : new MemoryReadingSink();
 
+  const storageSettings = storageSettingsFrom(config);
+  const firmwareStorage = storageSettings ? new S3FirmwareStorage(storageSettings) : undefined;
+
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const metrics = new CloudMetrics({
     pool: database.pool,
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     readings,
     logger: { level: config.LOG_LEVEL },
     operations: { metrics, serveMetrics: !ownMetricsPort },
+    firmware: { storage: firmwareStorage, trustedKeys: config.FIRMWARE_RELEASE_KEYS },
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean) } : {}),
     ...(config.DASHBOARD_DIR ? { dashboard: { root: path.resolve(config.DASHBOARD_DIR) } } : {}),
   });
@@ -85,12 +90,14 @@ async function main(): Promise<void> {
         () => maintenance?.idle(),
         () => database.close(),
         () => redis?.quit().catch(() => redis.disconnect()),
+        () => firmwareStorage?.close(),
       ]),
   });
 
   // A deep accept queue: a burst of new connections (a replica coming back) must not drop SYNs.
   const address = await app.listen({ host: config.HOST, port: config.PORT, backlog: 4096 });
   if (metricsServer) app.log.info(`metrics on ${await metricsServer.start(config.HOST, config.METRICS_PORT!)}/metrics`);
+  if (!firmwareStorage && (config.STORAGE_ENDPOINT || config.STORAGE_BUCKET)) app.log.warn('firmware storage needs STORAGE_ENDPOINT, STORAGE_BUCKET, STORAGE_KEY and STORAGE_SECRET; firmware imports and downloads answer 503');
   if (database.embedded) app.log.info(`embedded database in ${path.join(config.DATA_DIR, 'postgres')} (set DATABASE_URL to use PostgreSQL)`);
   // The line tests and scripts read to find the port.
   process.stdout.write(`cloud listening on ${address}\n`);

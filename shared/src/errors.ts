@@ -21,6 +21,11 @@ export const ERROR_CODES = {
   FRAME_CHECKSUM: { status: 400, message: 'A device frame failed its checksum.' },
   FRAME_MALFORMED: { status: 400, message: 'A device frame could not be decoded.' },
   RESYNC_REQUIRED: { status: 410, message: 'The checkpoint is too old; a full resync is required.' },
+  STORAGE_NOT_CONFIGURED: { status: 503, message: 'Firmware storage is not configured on this cloud.' },
+  STORAGE_FAILED: { status: 502, message: 'The firmware bucket did not answer as expected.' },
+  FIRMWARE_INDEX_INVALID: { status: 502, message: 'The firmware index in the bucket is missing or not valid.' },
+  FIRMWARE_NOT_TARGETED: { status: 403, message: "This release is not the farm's firmware target." },
+  FIRMWARE_CHANNEL_MISMATCH: { status: 409, message: 'This release is not published on that channel.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

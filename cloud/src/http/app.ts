@@ -14,13 +14,14 @@ import { StreamHub } from '../sync/stream-hub.js';
 import { registerStreamRoute } from '../sync/stream-route.js';
 import { registerSyncRoutes } from '../sync/sync-routes.js';
 import type { ReadingSink } from '../telemetry/reading-sink.js';
-import { createAccountServices, createFarmAccess, registerAccounts, StandingCache, type AccountServices } from '../accounts/index.js';
+import { createAccountServices, createFarmAccess, registerAccounts, type AccountServices } from '../accounts/index.js';
 import { Authenticator } from './auth.js';
 import type { FarmAccess } from './farm-access.js';
 import { handleError } from './errors.js';
 import { registerFarmApi, type FarmApiServices } from '../api/register-farm-api.js';
 import { registerOperations, type OperationsOptions } from '../ops/operations-plugin.js';
 import { registerDashboard, type DashboardOptions } from '../dashboard/dashboard-plugin.js';
+import { registerFirmware, type FirmwareOptions } from '../firmware/index.js';
 
 export interface AppDeps {
   pool: pg.Pool;
@@ -56,6 +57,8 @@ export interface AppDeps {
   overviewCacheMs?: number;
   /** How long a history answer stays cached in process, in ms (farm API; 0 turns it off). */
   historyCacheMs?: number;
+  /** Firmware releases and rollouts: the bucket (absent: those routes answer 503) and the trusted release keys. */
+  firmware?: FirmwareOptions;
   /** Told about every route as it is registered (tests that sweep all routes). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -69,8 +72,6 @@ export interface AppServices {
   notifier: ChangeNotifier;
   /** The owners' API authorisation check (accounts module). */
   farmAccess: FarmAccess;
-  /** Memberships kept in memory while change announcements flow (accounts module). */
-  standings: StandingCache;
   /** Account sessions: access tokens on the app's clock. */
   accounts: AccountServices;
   /** Farm API: the browsers' live stream hub and the overview cache's hit/miss counts. */
@@ -93,11 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const store = new SyncDocStore(deps.pool);
   const auth = new Authenticator(deps.pool, deps.jwtSecret, now);
   const authenticate = (header: string | undefined, farm?: string | string[]) => auth.authenticate(header, farm);
+  const farmAccess = createFarmAccess({ pool: deps.pool, jwtSecret: deps.jwtSecret, now });
   const accounts = createAccountServices({ jwtSecret: deps.jwtSecret, now });
   const ownsNotifier = deps.notifier === undefined;
   const notifier = deps.notifier ?? new PgChangeNotifier(deps.pool, (error) => app.log.error({ err: error }, 'change notifier failed'));
-  const standings = new StandingCache({ pool: deps.pool, notifier });
-  const farmAccess = createFarmAccess({ pool: deps.pool, jwtSecret: deps.jwtSecret, now, standings });
   const hub = new StreamHub({
     notifier,
     store,
@@ -107,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onError: (error) => app.log.error({ err: error }, 'stream hub failed'),
   });
   const ingest = new IngestService(deps.pool, deps.readings, now);
-  app.decorate('services', { store, hub, auth, ingest, notifier, farmAccess, standings, accounts });
+  app.decorate('services', { store, hub, auth, ingest, notifier, farmAccess, accounts });
   app.setErrorHandler(handleError);
   // 1000 requests/min per IP on every route (counted in Redis when given, so it holds across
   // replicas); routes with their own, tighter limit (sign-in, registration, pairing) use only that.
@@ -121,7 +121,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   let expiryTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    await standings.start();
     await hub.start();
     expiryTimer = setInterval(() => {
       store.expireCommands(now()).catch((error: unknown) => app.log.error({ err: error }, 'command expiry failed'));
@@ -132,7 +131,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hub.dropAll();
   });
   app.addHook('onClose', async () => {
-    await standings.stop();
     await hub.stop();
     if (ownsNotifier) await notifier.close();
   });
@@ -146,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOperations(app, { pool: deps.pool, redis: deps.redis, now, ...deps.operations });
   await registerAccounts(app, { pool: deps.pool, farmAccess, accounts, now });
   Object.assign(app.services, await registerFarmApi(app, { pool: deps.pool, store, notifier, farmAccess, collections, now, redis: deps.redis, overviewCacheMs: deps.overviewCacheMs, historyCacheMs: deps.historyCacheMs, heartbeatMs: deps.heartbeatMs }));
+  await registerFirmware(app, { pool: deps.pool, store, farmAccess, authenticate, now, ...deps.firmware });
   if (deps.dashboard !== false) await registerDashboard(app, deps.dashboard ?? {});
   return app;
 }

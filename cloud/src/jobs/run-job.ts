@@ -1,14 +1,28 @@
 import pg from 'pg';
 import { SyncDocStore } from '../db/sync-doc-store.js';
-import { ConfigError, loadConfig } from '../ops/config.js';
+import { importFirmwareReleases, S3FirmwareStorage, storageSettingsFrom } from '../firmware/index.js';
+import { ConfigError, loadConfig, type CloudConfig } from '../ops/config.js';
 import { archiveData } from './archive-data.js';
 import { executeSchedules } from './execute-schedules.js';
 
 /** The jobs the image runs as `job NAME` (deploy/cloud-entrypoint.sh, infra/k8s/cronjobs.yaml). */
-const JOBS: Record<string, (pool: pg.Pool) => Promise<unknown>> = {
+const JOBS: Record<string, (pool: pg.Pool, config: CloudConfig) => Promise<unknown>> = {
   'archive-data': (pool) => archiveData(pool, { now: Date.now }),
   'execute-schedules': (pool) => executeSchedules(pool, new SyncDocStore(pool), { now: Date.now }),
+  'import-firmware-releases': (pool, config) => importReleases(pool, config),
 };
+
+/** Reads the bucket's versions.json into the catalogue and retargets farms (docs/cloud/firmware.md). */
+async function importReleases(pool: pg.Pool, config: CloudConfig): Promise<unknown> {
+  const settings = storageSettingsFrom(config);
+  if (!settings) throw new ConfigError(['STORAGE_ENDPOINT, STORAGE_BUCKET, STORAGE_KEY, STORAGE_SECRET: must all be set to import firmware releases']);
+  const storage = new S3FirmwareStorage(settings);
+  try {
+    return await importFirmwareReleases({ pool, store: new SyncDocStore(pool), storage, trustedKeys: config.FIRMWARE_RELEASE_KEYS, now: Date.now });
+  } finally {
+    storage.close();
+  }
+}
 
 /** One run of one job against DATABASE_URL; prints one JSON line of counts. */
 async function runJob(name: string | undefined): Promise<void> {
@@ -23,7 +37,7 @@ async function runJob(name: string | undefined): Promise<void> {
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2, ...(ssl ? { ssl } : {}) });
   const started = Date.now();
   try {
-    const report = await job(pool);
+    const report = await job(pool, config);
     process.stdout.write(`${JSON.stringify({ job: name, ms: Date.now() - started, ...(report as object) })}\n`);
   } finally {
     await pool.end();

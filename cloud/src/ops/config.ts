@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { ReleasePublicKeySchema } from '@tokkatot/shared';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -41,6 +42,26 @@ export const CloudEnvSchema = z.object({
     .optional(),
   /** Where the built dashboard is served from (default: cloud/dashboard/dist). */
   DASHBOARD_DIR: z.string().min(1, 'must not be empty').optional(),
+  /**
+   * The S3-compatible bucket of firmware images and `firmware/versions.json` (DigitalOcean
+   * Spaces in production). A host without a scheme is reached over https. The firmware routes
+   * that need the bucket answer 503 until endpoint, bucket, key and secret are all set.
+   */
+  STORAGE_ENDPOINT: z
+    .string()
+    .transform((value) => (/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`))
+    .pipe(url(['http:', 'https:']))
+    .optional(),
+  STORAGE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name (3–63 lower-case letters, digits, "." and "-")').optional(),
+  STORAGE_KEY: z.string().min(1, 'must not be empty').optional(),
+  STORAGE_SECRET: z.string().min(1, 'must not be empty').optional(),
+  STORAGE_REGION: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a region name such as us-east-1').default('us-east-1'),
+  /** Base64 Ed25519 public keys (comma-separated) whose release signatures the cloud accepts. */
+  FIRMWARE_RELEASE_KEYS: z
+    .string()
+    .transform((value) => value.split(',').map((key) => key.trim()).filter(Boolean))
+    .pipe(z.array(ReleasePublicKeySchema))
+    .default([]),
 });
 
 export type CloudEnv = z.infer<typeof CloudEnvSchema>;
@@ -63,7 +84,7 @@ const ALIASES: Record<string, keyof CloudEnv> = {
   PG_POOL_SIZE: 'DATABASE_POOL_SIZE',
 };
 
-const SECRETS = new Set(['DATABASE_URL', 'REDIS_URL', 'INFLUXDB_TOKEN', 'JWT_SECRET']);
+const SECRETS = new Set(['DATABASE_URL', 'REDIS_URL', 'INFLUXDB_TOKEN', 'JWT_SECRET', 'STORAGE_KEY', 'STORAGE_SECRET']);
 
 /** A configuration that cannot start the cloud; the message names every bad variable. */
 export class ConfigError extends Error {
