@@ -13,6 +13,7 @@ import {
   type UpdateChunkMessage,
   type UpdateCommitMessage,
   type UpdateConfirmMessage,
+  type UpdateFetchMessage,
 } from '@tokkatot/shared';
 import type { CommandOutcome, DeviceEventMap, OfflineReason } from './events.js';
 import type { ResetLine } from './gpio/reset-line.js';
@@ -136,7 +137,7 @@ export class DeviceManager extends EventEmitter<DeviceEventMap> {
    * idempotent by content, so the updater resends them itself; false when the node is unknown or
    * its link is down right now.
    */
-  async sendUpdateMessage(nodeId: string, message: UpdateBeginMessage | UpdateChunkMessage | UpdateCommitMessage | UpdateConfirmMessage): Promise<boolean> {
+  async sendUpdateMessage(nodeId: string, message: UpdateBeginMessage | UpdateChunkMessage | UpdateCommitMessage | UpdateConfirmMessage | UpdateFetchMessage): Promise<boolean> {
     const session = this.sessions.get(nodeId);
     if (!session || !session.transport.isLinkUp(session.address)) return false;
     return session.transport.send(session.address, { seq: session.nextSeq(), message });
