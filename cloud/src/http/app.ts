@@ -14,7 +14,7 @@ import { StreamHub } from '../sync/stream-hub.js';
 import { registerStreamRoute } from '../sync/stream-route.js';
 import { registerSyncRoutes } from '../sync/sync-routes.js';
 import type { ReadingSink } from '../telemetry/reading-sink.js';
-import { createAccountServices, createFarmAccess, registerAccounts, type AccountServices } from '../accounts/index.js';
+import { createAccountServices, createFarmAccess, registerAccounts, StandingCache, type AccountServices } from '../accounts/index.js';
 import { Authenticator } from './auth.js';
 import type { FarmAccess } from './farm-access.js';
 import { handleError } from './errors.js';
@@ -72,6 +72,8 @@ export interface AppServices {
   notifier: ChangeNotifier;
   /** The owners' API authorisation check (accounts module). */
   farmAccess: FarmAccess;
+  /** Memberships kept in memory while change announcements flow (accounts module). */
+  standings: StandingCache;
   /** Account sessions: access tokens on the app's clock. */
   accounts: AccountServices;
   /** Farm API: the browsers' live stream hub and the overview cache's hit/miss counts. */
@@ -94,10 +96,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const store = new SyncDocStore(deps.pool);
   const auth = new Authenticator(deps.pool, deps.jwtSecret, now);
   const authenticate = (header: string | undefined, farm?: string | string[]) => auth.authenticate(header, farm);
-  const farmAccess = createFarmAccess({ pool: deps.pool, jwtSecret: deps.jwtSecret, now });
   const accounts = createAccountServices({ jwtSecret: deps.jwtSecret, now });
   const ownsNotifier = deps.notifier === undefined;
   const notifier = deps.notifier ?? new PgChangeNotifier(deps.pool, (error) => app.log.error({ err: error }, 'change notifier failed'));
+  const standings = new StandingCache({ pool: deps.pool, notifier });
+  const farmAccess = createFarmAccess({ pool: deps.pool, jwtSecret: deps.jwtSecret, now, standings });
   const hub = new StreamHub({
     notifier,
     store,
@@ -107,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onError: (error) => app.log.error({ err: error }, 'stream hub failed'),
   });
   const ingest = new IngestService(deps.pool, deps.readings, now);
-  app.decorate('services', { store, hub, auth, ingest, notifier, farmAccess, accounts });
+  app.decorate('services', { store, hub, auth, ingest, notifier, farmAccess, standings, accounts });
   app.setErrorHandler(handleError);
   // 1000 requests/min per IP on every route (counted in Redis when given, so it holds across
   // replicas); routes with their own, tighter limit (sign-in, registration, pairing) use only that.
@@ -121,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   let expiryTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
+    await standings.start();
     await hub.start();
     expiryTimer = setInterval(() => {
       store.expireCommands(now()).catch((error: unknown) => app.log.error({ err: error }, 'command expiry failed'));
@@ -131,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hub.dropAll();
   });
   app.addHook('onClose', async () => {
+    await standings.stop();
     await hub.stop();
     if (ownsNotifier) await notifier.close();
   });
