@@ -23,8 +23,8 @@ export interface FirmwareAutoUpdateOptions {
   cloud: FirmwareCloud | undefined;
   log: (message: string, detail?: unknown) => void;
   checkIntervalMs?: number;
-  /** Updater timings (tests shorten the health timeout and resend waits). */
-  updater?: Pick<FirmwareUpdaterOptions, 'healthTimeoutS' | 'statusTimeoutMs' | 'reconnectTimeoutMs'>;
+  /** Updater settings: Wi-Fi pull (`imageServer`, `pullFor`) when the composition runs one; shorter timings in tests. */
+  updater?: Pick<FirmwareUpdaterOptions, 'healthTimeoutS' | 'statusTimeoutMs' | 'reconnectTimeoutMs' | 'imageServer' | 'pullFor'>;
   /** Download retry pause (tests shorten it). */
   retryDelayMs?: number;
 }
@@ -94,7 +94,7 @@ export function createFirmwareAutoUpdate(options: FirmwareAutoUpdateOptions): Fi
       const now = edge.clock.now();
       const current = target();
       const coopId = edge.registry.listNodes().find((node) => node.id === nodeId)?.coopId ?? null;
-      return !!current && isInsideUpdateWindow(current.window, now, edge.registry.farm().timezone) && (coopId === null || findRunningFeeder(feeders, coopId, now) === null);
+      return !!current && !current.paused && isInsideUpdateWindow(current.window, now, edge.registry.farm().timezone) && (coopId === null || findRunningFeeder(feeders, coopId, now) === null);
     },
   });
   const downloader = new ReleaseDownloader({

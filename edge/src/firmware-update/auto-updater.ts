@@ -150,8 +150,11 @@ export class FirmwareAutoUpdater {
     const deferred: string[] = [];
     for (const node of due) {
       if (this.stopped) return { status: 'stopped' };
+      // Updates take minutes: a target changed or paused meanwhile ends this pass.
+      const current = this.deps.target();
+      if (!current?.release || targetKeyOf(current.release) !== key || current.paused) return { status: 'ran', results, deferred };
       const now = this.deps.clock.now();
-      if (!isInsideUpdateWindow(target.window, now, this.deps.timezone())) {
+      if (!isInsideUpdateWindow(current.window, now, this.deps.timezone())) {
         return results.length > 0 ? { status: 'ran', results, deferred } : { status: 'outside_window' };
       }
       if (results.length === 0 && deferred.length === 0) {

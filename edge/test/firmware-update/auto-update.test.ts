@@ -249,6 +249,18 @@ describe('automatic firmware rollout on the edge', () => {
     expect(farm.urlsAsked).toEqual([NEW_VERSION]);
   }, 60_000);
 
+  it('holds everything while the target is paused, and goes ahead once it is not', async () => {
+    const farm = await startFarm();
+    farm.clock.set(INSIDE_WINDOW);
+    const release = await publishRelease(farm, NEW_VERSION);
+    farm.pullTarget(release, { paused: true });
+    expect(await farm.auto.tick()).toEqual({ status: 'paused' });
+    expect(farm.urlsAsked).toEqual([]);
+    expect(updateStatuses(farm)).toEqual([]);
+    farm.pullTarget(release, { paused: false });
+    expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated' }] });
+  }, 60_000);
+
   it('skips a node whose hardware is older than the release needs, with the reason recorded', async () => {
     const farm = await startFarm();
     farm.clock.set(INSIDE_WINDOW);
