@@ -124,6 +124,7 @@ export class FirmwareAutoUpdater {
 
     const due = this.nodesDue(release, key);
     if (due.length === 0) {
+      this.pruneCache(release);
       this.noteOnce(`${key}:done`, () => this.record('user_action', `firmware rollout of ${release.version} finished: every node that can take it runs it`, release, { phase: 'rollout_finished' }));
       return { status: 'up_to_date' };
     }

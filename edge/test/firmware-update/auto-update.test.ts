@@ -54,6 +54,8 @@ interface Farm {
   eventsOf(phase?: string): { type: string; summary: string; detail: Record<string, unknown> }[];
   runningVersion(): string | undefined;
   statuses: unknown[];
+  /** A new rollout over the same edge and data folder, as after a restart. */
+  restartRollout(): FirmwareAutoUpdater;
 }
 
 async function startFarm(): Promise<Farm> {
@@ -91,7 +93,7 @@ async function startFarm(): Promise<Farm> {
   cleanups.push(() => proxy.close());
   const urlsAsked: string[] = [];
   let seq = 0;
-  const auto = createFirmwareAutoUpdate({
+  const createRollout = () => createFirmwareAutoUpdate({
     edge,
     devices: manager,
     cloud: {
@@ -107,6 +109,7 @@ async function startFarm(): Promise<Farm> {
     updater: { healthTimeoutS: 3, statusTimeoutMs: 500, reconnectTimeoutMs: 20_000 },
     retryDelayMs: 20,
   })!;
+  const auto = createRollout();
   cleanups.push(async () => void (await auto.stop()));
   return {
     edge,
@@ -134,6 +137,7 @@ async function startFarm(): Promise<Farm> {
     },
     runningVersion: () => manager.getNode(nodeId)?.hello.firmwareVersion,
     statuses,
+    restartRollout: createRollout,
   };
 }
 
@@ -146,6 +150,7 @@ async function publishRelease(farm: Farm, version: string, options: { neverHealt
 
 /** Every update status the node sent: none means it never heard of an update. */
 const updateStatuses = (farm: Farm) => farm.statuses;
+const cachedImages = (farm: Farm) => readdirSync(join(farm.edge.config.dataDir, 'firmware-cache'));
 
 describe('automatic firmware rollout on the edge', () => {
   it('does nothing without a target; with one, downloads at once but updates the node only inside the window', async () => {
@@ -173,6 +178,17 @@ describe('automatic firmware rollout on the edge', () => {
 
     expect(await farm.auto.tick()).toEqual({ status: 'up_to_date' });
     expect(farm.eventsOf('rollout_finished')).toHaveLength(1);
+
+    // The next release: while it rolls out the running image stays cached; once every node runs
+    // the new one, only the new one is kept.
+    const next = await publishRelease(farm, '1.1.1-sim');
+    farm.pullTarget(next);
+    farm.clock.set(OUTSIDE_WINDOW + 86_400_000);
+    expect(await farm.auto.tick()).toEqual({ status: 'outside_window' });
+    expect(cachedImages(farm).sort()).toEqual([`${release.sha256}.bin`, `${next.sha256}.bin`].sort());
+    farm.clock.set(INSIDE_WINDOW + 86_400_000);
+    expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated', version: '1.1.1-sim' }] });
+    expect(cachedImages(farm)).toEqual([`${next.sha256}.bin`]);
   }, 90_000);
 
   it('defers a node while a feeder of its coop is in a cycle, and updates it once the cycle is over', async () => {
@@ -243,7 +259,7 @@ describe('automatic firmware rollout on the edge', () => {
     farm.pullTarget(release);
     expect(await farm.auto.tick()).toMatchObject({ status: 'halted', reason: expect.stringMatching(/hashes to/) });
     expect(farm.eventsOf('image_refused')).toMatchObject([{ type: 'node_fault' }]);
-    expect(readdirSync(join(farm.edge.config.dataDir, 'firmware-cache'))).toEqual([]);
+    expect(cachedImages(farm)).toEqual([]);
     expect(updateStatuses(farm)).toEqual([]);
     expect(await farm.auto.tick()).toMatchObject({ status: 'halted' });
     expect(farm.urlsAsked).toEqual([NEW_VERSION]);
@@ -284,9 +300,10 @@ describe('automatic firmware rollout on the edge', () => {
     expect(farm.auto.halted()?.reason).toMatch(/rolled the image back/);
     expect(farm.eventsOf('node_refused')).toMatchObject([{ type: 'node_fault' }]);
 
-    // Still the same target: nothing more is sent to the node.
+    // Still the same target: nothing more is sent to the node, after a restart of the edge too.
     const heard = farm.statuses.length;
     expect(await farm.auto.tick()).toMatchObject({ status: 'halted' });
+    expect(await farm.restartRollout().tick()).toMatchObject({ status: 'halted', reason: expect.stringMatching(/rolled the image back/) });
     expect(farm.statuses.length).toBe(heard);
   }, 90_000);
 });
