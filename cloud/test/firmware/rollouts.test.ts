@@ -148,4 +148,18 @@ describe('firmware rollouts', () => {
     const { rows } = await db.pool.query<{ target: string; detail: { to: { percent: number } } }>("SELECT target, detail FROM audit_log WHERE action = 'firmware.rollout' ORDER BY id");
     expect(rows.map((row) => `${row.target} ${row.detail.to.percent}`)).toEqual(['stable 20', 'stable 55', 'stable 100', 'stable 50', 'stable 50', 'beta 100']);
   });
+
+  it('ends with every target matching the last rollout and settings when both change at the same time', async () => {
+    const stableFarms = farms.filter((_, i) => i !== 3).slice(0, 12);
+    const owners = await Promise.all(stableFarms.map((farm) => createMember(app, db.pool, farm.farmId, 'owner')));
+    const windows = stableFarms.map((_, i) => ({ start: `0${i % 10}:15`, end: `1${i % 10}:45` }));
+    const answers = await Promise.all([
+      setRollout('stable', { version: '1.0.0', percent: 100 }),
+      ...stableFarms.map((farm, i) => app.inject({ method: 'PUT', url: `/v1/farms/${farm.farmId}/firmware`, headers: bearer(owners[i]!), payload: { window: windows[i] } })),
+    ]);
+    expect(answers.map((answer) => answer.statusCode)).toEqual(answers.map(() => 200));
+    for (const [i, farm] of stableFarms.entries()) {
+      expect(await pulledTarget(farm), farm.farmId).toMatchObject({ window: windows[i], release: { version: '1.0.0' } });
+    }
+  });
 });
