@@ -1,17 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { IdSchema, NodeSchema, TokkatotError, type Role } from '@tokkatot/shared';
+import { FirmwareTargetSchema, IdSchema, NodeSchema, TokkatotError, type Role } from '@tokkatot/shared';
+import { stripDeleted } from '@tokkatot/sync';
 import { audit } from '../accounts/index.js';
 import { withTransaction } from '../db/transaction.js';
 import type { FarmActor } from '../http/farm-access.js';
+import { parseInput } from '../sync/sync-routes.js';
 import { readRollouts } from './channel-rollouts.js';
 import { FarmFirmwareChangeSchema, readFarmSettings, writeFarmSettings } from './farm-firmware-settings.js';
 import type { FirmwareDeps } from './firmware-deps.js';
 import { bumpFirmwareGeneration } from './firmware-generation.js';
 import { isInStage } from './rollout-stage.js';
-import { parseInput } from '../sync/sync-routes.js';
 import { FIRMWARE_TARGETS, recomputeTargets } from './target-writer.js';
-import { FirmwareTargetSchema } from '@tokkatot/shared';
-import { stripDeleted } from '@tokkatot/sync';
 
 /** A farm's firmware: its settings (owner or manager), the target the edge pulls and its nodes' versions. */
 export async function registerFarmFirmwareRoutes(app: FastifyInstance, deps: FirmwareDeps): Promise<void> {
