@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     ...(config.DASHBOARD_DIR ? { dashboard: { root: path.resolve(config.DASHBOARD_DIR) } } : {}),
   });
   const metricsServer = ownMetricsPort ? new MetricsServer(metrics) : undefined;
-  const maintenance = database.embedded ? startEmbeddedMaintenance({ pool: database.pool, store: app.services.store, log: app.log }) : undefined;
+  const maintenance = database.embedded ? startEmbeddedMaintenance({ pool: database.pool, store: app.services.store, log: app.log, ...(firmwareStorage ? { firmware: { storage: firmwareStorage, trustedKeys: config.FIRMWARE_RELEASE_KEYS } } : {}) }) : undefined;
 
   const running = app;
   handleShutdownSignals({
