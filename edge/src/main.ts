@@ -10,7 +10,7 @@ import { CloudLink } from './cloud-link/index.js';
 import { loadConfig } from './config/index.js';
 import { DeviceOutputDriver, startController, type Controller } from './control/index.js';
 import { createEdge } from './edge.js';
-import { startFirmwareAutoUpdate } from './firmware-update/index.js';
+import { FirmwareImageServer, startFirmwareAutoUpdate } from './firmware-update/index.js';
 import { buildApp } from './http/app.js';
 import { webappOptionsFor } from './webapp-wiring.js';
 
@@ -67,7 +67,16 @@ async function main(): Promise<void> {
   // After the controller: cloud commands need the outputs and the arbiter running.
   cloudLink?.start();
   // Off (one log line says why) without trusted release keys or a cloud; idle until paired.
-  const firmwareRollout = startFirmwareAutoUpdate({ edge, devices: controller.devices, cloud: cloudLink, log: (message, detail) => logger.info({ detail }, message) });
+  const imageServerConfig = config.firmware.imageServer;
+  const imageServer = imageServerConfig ? new FirmwareImageServer({ host: imageServerConfig.host, port: imageServerConfig.port, ...(imageServerConfig.advertisedHost ? { advertisedHost: imageServerConfig.advertisedHost } : {}) }) : undefined;
+  await imageServer?.start();
+  const firmwareRollout = startFirmwareAutoUpdate({
+    edge,
+    devices: controller.devices,
+    cloud: cloudLink,
+    log: (message, detail) => logger.info({ detail }, message),
+    ...(imageServer ? { updater: { imageServer, pullFor: 'mqtt' as const } } : {}),
+  });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   const port = Number(new URL(address).port);
 
@@ -89,6 +98,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     await app.close();
     void firmwareRollout?.stop();
+    await imageServer?.stop();
     await cloudLink?.stop();
     await controller?.stop();
     await edge.stop();

@@ -109,6 +109,19 @@ export const EdgeConfigSchema = z.strictObject({
       healthTimeoutS: z.number().int().min(10).max(600).default(90),
       /** Where downloaded images are kept; relative to dataDir; default `firmware-cache`. */
       cacheDir: z.string().min(1).max(256).default('firmware-cache'),
+      /**
+       * Wi-Fi pull (docs/firmware/wifi-pull.md): nodes on MQTT fetch images over HTTP from this
+       * address of the Pi on the farm LAN. Unset: their images travel as chunks through the broker.
+       */
+      imageServer: z
+        .strictObject({
+          /** The Pi's farm-LAN address to listen on (never a public one). */
+          host: z.string().min(1).max(253),
+          port: z.number().int().min(1).max(65535).default(8090),
+          /** The host nodes put in their URLs when `host` is a wildcard such as 0.0.0.0. */
+          advertisedHost: z.string().min(1).max(253).optional(),
+        })
+        .optional(),
     })
     .default({ releaseKeys: [], healthTimeoutS: 90, cacheDir: 'firmware-cache' }),
 });

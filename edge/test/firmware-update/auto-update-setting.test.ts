@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { describeAutoUpdateSetting } from '../../src/firmware-update/index.js';
@@ -31,5 +33,21 @@ describe('firmware configuration', () => {
 
   it('refuses a key that is not a base64 Ed25519 public key, naming the field', () => {
     expect(() => load({ TOKKATOT_FIRMWARE_RELEASE_KEYS: 'not-a-key' })).toThrow(/firmware\.releaseKeys\.0: must be a base64 Ed25519 public key/);
+  });
+
+  it('takes a Wi-Fi pull image server address with a default port, and refuses a bad one', () => {
+    const temp = makeTempDir('tokkatot-fw-config-');
+    try {
+      const withServer = (imageServer: unknown) => {
+        writeFileSync(join(temp.dir, 'tokkatot.json'), JSON.stringify({ firmware: { imageServer } }));
+        return loadConfig({ cwd: temp.dir, env: {} }).config.firmware.imageServer;
+      };
+      expect(withServer({ host: '192.168.4.1' })).toEqual({ host: '192.168.4.1', port: 8090 });
+      expect(withServer({ host: '0.0.0.0', port: 9000, advertisedHost: 'tokkatot.local' })).toEqual({ host: '0.0.0.0', port: 9000, advertisedHost: 'tokkatot.local' });
+      expect(() => withServer({ host: '192.168.4.1', port: 70_000 })).toThrow(/firmware\.imageServer\.port/);
+      expect(() => withServer({ port: 8090 })).toThrow(/firmware\.imageServer\.host/);
+    } finally {
+      temp.remove();
+    }
   });
 });
