@@ -56,7 +56,7 @@ export async function uploadReleaseImage(bucket: ReleaseBucket, release: Firmwar
     return 'present';
   }
   await bucket.put(release.objectKey, image, 'application/octet-stream', { ifAbsent: true });
-  const stored = await bucket.get(release.objectKey);
+  const stored = await bucket.readBack(release.objectKey, (body) => matchesRelease(body, release));
   if (!stored || !matchesRelease(stored.body, release)) {
     const got = stored ? `${stored.body.length} bytes, sha256 ${sha256Hex(stored.body)}` : 'nothing';
     throw new ReleaseError('storage', `reading ${release.objectKey} back gave ${got}, not the released image; versions.json was not touched`);
@@ -72,7 +72,10 @@ export async function uploadReleaseManifest(bucket: ReleaseBucket, release: Firm
   const key = releaseManifestKey(release);
   const stored = await bucket.get(key);
   if (!stored) {
-    await bucket.put(key, Buffer.from(`${JSON.stringify(release, null, 2)}\n`), 'application/json', { ifAbsent: true });
+    const body = Buffer.from(`${JSON.stringify(release, null, 2)}\n`);
+    await bucket.put(key, body, 'application/json', { ifAbsent: true });
+    const written = await bucket.readBack(key, (read) => read.equals(body));
+    if (!written?.body.equals(body)) throw new ReleaseError('storage', `reading ${key} back did not give the manifest just written; versions.json was not touched`);
     return { release, outcome: 'uploaded' };
   }
   let existing: FirmwareRelease;

@@ -67,6 +67,20 @@ export class ReleaseBucket {
     }
   }
 
+  /**
+   * Reads an object just written until `accept` agrees, a few times. Some S3-compatible servers
+   * answer a PUT before its bytes are readable (s3rver does), so one disagreeing read-back is
+   * not yet proof of a bad store. Returns the last read.
+   */
+  async readBack(key: string, accept: (body: Buffer) => boolean, attempts = 5, pauseMs = 100): Promise<StoredObject | null> {
+    let stored = await this.get(key);
+    for (let attempt = 1; attempt < attempts && !(stored && accept(stored.body)); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      stored = await this.get(key);
+    }
+    return stored;
+  }
+
   async head(key: string): Promise<{ size: number; etag: string } | null> {
     try {
       const response = await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }));

@@ -17,20 +17,26 @@ export interface LoadedIndex {
 export async function loadVersionsIndex(bucket: ReleaseBucket): Promise<LoadedIndex> {
   const stored = await bucket.get(VERSIONS_INDEX_KEY);
   if (!stored) return { index: { schemaVersion: 1, updatedAt: 0, releases: [] }, etag: null };
+  return { index: parseVersionsIndex(stored.body, bucket.name), etag: stored.etag };
+}
+
+/** Parses and validates versions.json, naming the first problem; duplicates count as malformed. */
+export function parseVersionsIndex(body: Buffer, bucketName: string): FirmwareVersionsIndex {
+  const refuse = (problem: string) => new ReleaseError('malformed_index', `${VERSIONS_INDEX_KEY} in bucket ${bucketName} ${problem}; fix it by hand before publishing (it was left untouched)`);
   let json: unknown;
   try {
-    json = JSON.parse(stored.body.toString('utf8'));
+    json = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new ReleaseError('malformed_index', `${VERSIONS_INDEX_KEY} in bucket ${bucket.name} is not JSON; fix it by hand before publishing (it was left untouched)`);
+    throw refuse('is not JSON');
   }
   const parsed = FirmwareVersionsIndexSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ReleaseError('malformed_index', `${VERSIONS_INDEX_KEY} in bucket ${bucket.name} is malformed at ${issue.path.join('.') || '(root)'}: ${issue.message}; fix it by hand before publishing (it was left untouched)`);
+    throw refuse(`is malformed at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const duplicate = findDuplicate(parsed.data.releases);
-  if (duplicate) throw new ReleaseError('malformed_index', `${VERSIONS_INDEX_KEY} lists ${duplicate} twice; fix it by hand before publishing (it was left untouched)`);
-  return { index: parsed.data, etag: stored.etag };
+  if (duplicate) throw refuse(`lists ${duplicate} twice`);
+  return parsed.data;
 }
 
 /**
@@ -40,8 +46,16 @@ export async function loadVersionsIndex(bucket: ReleaseBucket): Promise<LoadedIn
 export async function storeVersionsIndex(bucket: ReleaseBucket, loaded: LoadedIndex, next: FirmwareVersionsIndex, mustContain: (index: FirmwareVersionsIndex) => boolean): Promise<void> {
   const body = Buffer.from(`${JSON.stringify(FirmwareVersionsIndexSchema.parse(next), null, 2)}\n`);
   await bucket.put(VERSIONS_INDEX_KEY, body, 'application/json', loaded.etag ? { ifMatch: loaded.etag } : { ifAbsent: true });
-  const after = await loadVersionsIndex(bucket);
-  if (!mustContain(after.index)) throw new ReleaseError('index_conflict', `${VERSIONS_INDEX_KEY} was overwritten by another publisher right after this write`);
+  const contains = (stored: Buffer) => {
+    try {
+      return mustContain(parseVersionsIndex(stored, bucket.name));
+    } catch {
+      return false;
+    }
+  };
+  const after = await bucket.readBack(VERSIONS_INDEX_KEY, contains);
+  // Gone, malformed or without the entry: another publisher wrote last. The caller re-reads and merges again.
+  if (!after || !contains(after.body)) throw new ReleaseError('index_conflict', `${VERSIONS_INDEX_KEY} was overwritten by another publisher right after this write`);
 }
 
 /** Runs read-modify-write on the index until it sticks (another publisher may write in between). */

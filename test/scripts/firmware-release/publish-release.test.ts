@@ -178,6 +178,7 @@ describe('publishRelease', () => {
     ];
     for (const body of malformed) {
       await bucket.put(VERSIONS_INDEX_KEY, body, 'application/json');
+      await bucket.readBack(VERSIONS_INDEX_KEY, (stored) => stored.equals(body));
       const error = await rejection(() => publishRelease(bucket, release, image, [key.publicKey], now));
       expect(error).toMatchObject({ code: 'malformed_index', exitCode: 5 });
       expect(error.message).toMatch(/left untouched/);
