@@ -44,7 +44,7 @@ const IndexEnvelopeSchema = z.strictObject({
  * checked against the trusted release keys and its image looked up in the bucket; valid entries
  * are stored (new ones added, a promotion or new notes applied), the others reported with a
  * reason. Nothing is ever deleted, and a version whose image differs from the one already
- * imported is refused: a version names one image forever. Farms' targets are recomputed after.
+ * imported is refused: a version names one image forever. Every farm's target is recomputed after.
  */
 export async function importFirmwareReleases(deps: ImportDeps, actor: { userId: string | null; ip?: string | null } = { userId: null }): Promise<ImportReport> {
   const text = await deps.storage.readIndex();
@@ -126,7 +126,9 @@ export async function importFirmwareReleases(deps: ImportDeps, actor: { userId: 
     detail: { added: report.added, updated: report.updated, unchanged: report.unchanged, refused: report.refused.length },
     at: deps.now(),
   });
-  if (accepted.length > 0) report.retargetedFarms = (await recomputeTargets(deps)).changed;
+  // Always, not only after a change: this also repairs targets a change left stale when its
+  // process stopped between committing and recomputing (nothing is written where nothing moved).
+  report.retargetedFarms = (await recomputeTargets(deps)).changed;
   return report;
 }
 

@@ -162,4 +162,15 @@ describe('firmware rollouts', () => {
       expect(await pulledTarget(farm), farm.farmId).toMatchObject({ window: windows[i], release: { version: '1.0.0' } });
     }
   });
+
+  it('repairs on the next import a target left stale by a change whose recomputation never ran', async () => {
+    const farm = farms[5]!;
+    // As if the process stopped right after committing the settings.
+    await db.pool.query("INSERT INTO farm_firmware (farm_id, paused) VALUES ($1, true) ON CONFLICT (farm_id) DO UPDATE SET paused = true", [farm.farmId]);
+    expect((await pulledTarget(farm))!.paused).toBe(false);
+    const report = (await app.inject({ method: 'POST', url: '/v1/admin/firmware/import', headers: bearer(admin) })).json();
+    expect(report).toMatchObject({ added: [], updated: [], refused: [], retargetedFarms: [farm.farmId] });
+    expect((await pulledTarget(farm))!.paused).toBe(true);
+  });
 });
+
