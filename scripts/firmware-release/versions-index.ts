@@ -44,7 +44,9 @@ export function parseVersionsIndex(body: Buffer, bucketName: string): FirmwareVe
  * catches a lost update on a server that ignores the condition, as far as a read can.
  */
 export async function storeVersionsIndex(bucket: ReleaseBucket, loaded: LoadedIndex, next: FirmwareVersionsIndex, mustContain: (index: FirmwareVersionsIndex) => boolean): Promise<void> {
-  const body = Buffer.from(`${JSON.stringify(FirmwareVersionsIndexSchema.parse(next), null, 2)}\n`);
+  const valid = FirmwareVersionsIndexSchema.safeParse(next);
+  if (!valid.success) throw new ReleaseError('malformed_index', `the new ${VERSIONS_INDEX_KEY} would be invalid (${valid.error.issues[0]?.message}; at most 1000 releases); nothing was written`);
+  const body = Buffer.from(`${JSON.stringify(valid.data, null, 2)}\n`);
   await bucket.put(VERSIONS_INDEX_KEY, body, 'application/json', loaded.etag ? { ifMatch: loaded.etag } : { ifAbsent: true });
   const contains = (stored: Buffer) => {
     try {

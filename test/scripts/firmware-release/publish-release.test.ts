@@ -188,6 +188,18 @@ describe('publishRelease', () => {
     expect((await rejection(() => promoteRelease(bucket, 'tokkatot-node-esp32', '1.2.0', 'stable', now))).code).toBe('malformed_index');
   });
 
+  it('refuses to grow versions.json past 1000 releases and writes nothing to it', async () => {
+    const { image, release } = signed('2.0.0');
+    const full = { schemaVersion: 1, updatedAt: clock, releases: Array.from({ length: 1000 }, (_, i) => ({ ...release, version: `0.${Math.floor(i / 100)}.${i % 100}`, objectKey: `firmware/v0.${Math.floor(i / 100)}.${i % 100}/tokkatot-node-esp32.bin` })) };
+    const body = Buffer.from(JSON.stringify(full));
+    await bucket.put(VERSIONS_INDEX_KEY, body, 'application/json');
+    await bucket.readBack(VERSIONS_INDEX_KEY, (stored) => stored.equals(body));
+    const error = await rejection(() => publishRelease(bucket, release, image, [key.publicKey], now));
+    expect(error.code).toBe('malformed_index');
+    expect(error.message).toMatch(/would be invalid .*at most 1000 releases\); nothing was written/);
+    expect((await bucket.get(VERSIONS_INDEX_KEY))?.body.equals(body)).toBe(true);
+  });
+
   it('refuses an existing manifest.json that describes other bytes', async () => {
     const first = signed('1.2.0');
     await uploadReleaseManifest(bucket, first.release, [key.publicKey]);
