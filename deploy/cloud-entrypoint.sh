@@ -1,7 +1,8 @@
 #!/bin/sh
 # Entry point of the cloud image: the API server, a scheduled job, or the database backup.
 #   serve            the API (infra/k8s/api-server.yaml, docker-compose.yml)
-#   job NAME         one run of a job (cloud/src/jobs/run-job.ts: archive-data, execute-schedules;
+#   job NAME         one run of a job (cloud/src/jobs/run-job.ts: archive-data, execute-schedules,
+#                    import-firmware-releases;
 #                    the CronJobs); it prints one JSON line of counts
 #   backup           scripts/backup/pg-backup.sh (the postgres-backup CronJob)
 set -eu

@@ -4,12 +4,13 @@
  */
 export type Manifest = Record<string, any>;
 
-/** The specification's schedules, by CronJob name. */
+/** The specification's schedules, by CronJob name (and the hourly firmware catalogue import). */
 export const REQUIRED_CRONJOBS: Record<string, string> = {
   'schedule-executor': '*/5 * * * *',
   'data-archival': '0 2 * * *',
   'postgres-backup': '0 2 * * *',
   'influxdb-backup': '30 2 * * *',
+  'firmware-release-import': '15 * * * *',
 };
 
 const REQUIRED_KINDS = ['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount', 'ConfigMap'];
