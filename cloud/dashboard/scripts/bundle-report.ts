@@ -9,7 +9,7 @@ export const FIRST_SCREEN_BUDGET_BYTES = 250 * 1024;
 export interface BundleReport {
   files: Array<{ file: string; gzipBytes: number }>;
   totalGzipBytes: number;
-  /** Chunks loaded later (chart library, offline copy), for the record. */
+  /** Chunks loaded later (chart library, offline copy, firmware section), for the record. */
   lazy: Array<{ file: string; gzipBytes: number }>;
   withinBudget: boolean;
 }
@@ -44,6 +44,6 @@ export function formatReport(report: BundleReport): string {
   const lines = report.files.map((file) => `  ${file.file}: ${kb(file.gzipBytes)} gzip`);
   lines.push(`first-screen JavaScript: ${kb(report.totalGzipBytes)} gzip of ${kb(FIRST_SCREEN_BUDGET_BYTES)} budget — ${report.withinBudget ? 'within budget' : 'OVER BUDGET'}`);
   const lazyTotal = report.lazy.reduce((sum, file) => sum + file.gzipBytes, 0);
-  lines.push(`loaded later (charts, offline copy): ${kb(lazyTotal)} gzip in ${report.lazy.length} chunks`);
+  lines.push(`loaded later (charts, offline copy, firmware): ${kb(lazyTotal)} gzip in ${report.lazy.length} chunks`);
   return lines.join('\n');
 }

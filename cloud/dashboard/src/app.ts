@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { TopBar } from './components/top-bar.js';
 import { useT } from './components/use-t.js';
 import { html } from './html.js';
@@ -13,6 +13,20 @@ import { LoginScreen } from './screens/login.js';
 import { parseRoute, type Route } from './routes.js';
 import { refreshMe, store } from './state.js';
 import { useStore } from './store.js';
+
+type FirmwareModule = typeof import('./screens/farm-firmware.js');
+
+/** The firmware section is loaded on first visit, keeping it out of the first screen's JavaScript. */
+function LazyFirmware({ farmId }: { farmId: string }) {
+  const { t } = useT();
+  const [module, setModule] = useState<FirmwareModule | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    void import('./screens/farm-firmware.js').then(setModule, () => setFailed(true));
+  }, []);
+  if (module) return html`<${module.FarmFirmware} farmId=${farmId} />`;
+  return html`<p class="muted">${t(failed ? 'errorGeneric' : 'loading')}</p>`;
+}
 
 function Screen({ route }: { route: Route }) {
   const { t } = useT();
@@ -29,7 +43,9 @@ function Screen({ route }: { route: Route }) {
             ? html`<${FarmSchedules} farmId=${route.farmId} />`
             : route.tab === 'members'
               ? html`<${FarmMembers} farmId=${route.farmId} />`
-              : html`<${FarmCoops} farmId=${route.farmId} />`;
+              : route.tab === 'firmware'
+                ? html`<${LazyFirmware} farmId=${route.farmId} />`
+                : html`<${FarmCoops} farmId=${route.farmId} />`;
       return html`<${FarmShell} farmId=${route.farmId} tab=${route.tab}>${tab}<//>`;
     }
     default:

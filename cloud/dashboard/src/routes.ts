@@ -15,6 +15,6 @@ export function parseRoute(path: string): Route {
   const farmId = parts[1];
   if (parts.length === 2) return { kind: 'farm', farmId, tab: 'coops' };
   if (parts.length === 4 && parts[2] === 'coops') return { kind: 'coop', farmId, coopId: parts[3]! };
-  if (parts.length === 3 && (parts[2] === 'alarms' || parts[2] === 'schedules' || parts[2] === 'members')) return { kind: 'farm', farmId, tab: parts[2] };
+  if (parts.length === 3 && (parts[2] === 'alarms' || parts[2] === 'schedules' || parts[2] === 'members' || parts[2] === 'firmware')) return { kind: 'farm', farmId, tab: parts[2] };
   return { kind: 'missing' };
 }

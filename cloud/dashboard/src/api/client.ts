@@ -46,6 +46,9 @@ export class ApiClient {
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, body);
   }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
 
   /** A valid access token, refreshed first when it is about to expire; null when signed out. */
   async accessToken(): Promise<string | null> {

@@ -125,3 +125,43 @@ export interface Invitation {
   code: string;
   expiresAt: number;
 }
+
+export type FirmwareChannel = 'stable' | 'beta';
+
+/** A signed release as the catalogue lists it (only the fields the dashboard shows). */
+export interface FirmwareReleaseSummary {
+  version: string;
+  board: string;
+  channel: FirmwareChannel;
+  minHardwareRevision: number;
+  publishedAt: number;
+  notes: string;
+}
+
+export interface FirmwareNode {
+  id: string;
+  name: string;
+  coopId: string | null;
+  firmwareVersion: string;
+  hardwareRevision: number;
+  lastSeenAt: number | null;
+  /** null while the farm has no target. */
+  upToDate: boolean | null;
+  compatible: boolean | null;
+}
+
+export interface FirmwareSettings {
+  channel: FirmwareChannel;
+  /** "HH:MM" on the farm's clock; an end before the start spans midnight. */
+  window: { start: string; end: string };
+  paused: boolean;
+}
+
+/** GET /v1/farms/:farmId/firmware (and the answer of its PUT). */
+export interface FarmFirmware {
+  farmId: string;
+  settings: FirmwareSettings;
+  rollout: { version: string; board: string; percent: number; inStage: boolean } | null;
+  target: { release: FirmwareReleaseSummary | null; hlc: string; updatedAt: number } | null;
+  nodes: FirmwareNode[];
+}

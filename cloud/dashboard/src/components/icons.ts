@@ -31,6 +31,9 @@ const PATHS = {
   clock: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 7v5l3 3',
   cloud: 'M7 18a5 5 0 0 1-.5-10A6 6 0 0 1 18 9a4.5 4.5 0 0 1-.5 9z',
   chevron: 'M9 5l7 7-7 7',
+  chip: 'M7 7h10v10H7zM10 10h4v4h-4zM9 3v4M15 3v4M9 17v4M15 17v4M3 9h4M3 15h4M17 9h4M17 15h4',
+  pause: 'M8 5v14M16 5v14',
+  play: 'M7 4l13 8-13 8z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -14,13 +14,14 @@ import { loadSavedFarm, navigate, refreshAlarms, refreshFarm, roleOn, store } fr
 import { useStore } from '../store.js';
 import { link } from './link.js';
 
-export type FarmTab = 'coops' | 'alarms' | 'schedules' | 'members';
+export type FarmTab = 'coops' | 'alarms' | 'schedules' | 'members' | 'firmware';
 
 const TABS: Array<{ tab: FarmTab; label: MessageKey; icon: IconName; path: string }> = [
   { tab: 'coops', label: 'navCoops', icon: 'home', path: '' },
   { tab: 'alarms', label: 'navAlarms', icon: 'alarm', path: '/alarms' },
   { tab: 'schedules', label: 'navSchedules', icon: 'clock', path: '/schedules' },
   { tab: 'members', label: 'navMembers', icon: 'people', path: '/members' },
+  { tab: 'firmware', label: 'navFirmware', icon: 'chip', path: '/firmware' },
 ];
 
 let live: LiveFarm | null = null;
