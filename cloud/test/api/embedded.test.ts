@@ -49,4 +49,17 @@ describe('farm API on the embedded database', () => {
     expect((await getAs(app, manager.accessToken, `/v1/farms/farm-e/history?sensorId=temp-1&from=${clock.now - 60 * MINUTE}&to=${clock.now}`)).json().points).toHaveLength(1);
     expect((await getAs(app, manager.accessToken, '/v1/reports/morning')).statusCode).toBe(200);
   });
+
+  it('keeps memberships in memory through its own notifications, and a removal is seen at once', async () => {
+    expect(app.services.standings.stats().trusted).toBe(true);
+    const owner = await createMember(app, embedded.pool, 'farm-e', 'owner');
+    const viewer = await createMember(app, embedded.pool, 'farm-e', 'viewer');
+    await app.services.standings.settled();
+    expect((await getAs(app, viewer.accessToken, '/v1/farms')).json()).toHaveLength(1);
+    expect((await getAs(app, viewer.accessToken, '/v1/farms')).json()).toHaveLength(1);
+    expect(app.services.standings.stats().hits).toBeGreaterThan(0);
+    expect((await sendAs(app, owner.accessToken, 'DELETE', `/v1/farms/farm-e/members/${viewer.userId}`)).statusCode).toBe(204);
+    expect((await getAs(app, viewer.accessToken, '/v1/farms')).json()).toEqual([]);
+    expect((await getAs(app, viewer.accessToken, '/v1/farms/farm-e')).statusCode).toBe(404);
+  });
 });
