@@ -9,18 +9,21 @@ import { EMPTY_DOCUMENTS, saveAutomationDocuments } from '../../src/control/auto
 import { addDemoCoop } from '../../src/control/demo-farm.js';
 import { toNodeHello } from '../../src/control/device-bridge.js';
 import { SqliteForkStore, SqliteOutbox } from '../../src/db/sync/index.js';
-import { DeviceManager, SerialTransport, SimulatedCoop } from '../../src/devices/index.js';
+import type { DeviceManager, SimulatedCoop } from '../../src/devices/index.js';
 import { createEdge, type Edge } from '../../src/edge.js';
-import { createFirmwareAutoUpdate, type FirmwareAutoUpdater } from '../../src/firmware-update/index.js';
-import { coopConfig, makeTempDir, nextEvent } from '../devices/support.js';
+import { createFirmwareAutoUpdate, FirmwareImageServer, type FirmwareAutoUpdater, type ImageRequestRecord } from '../../src/firmware-update/index.js';
+import { makeTempDir } from '../devices/support.js';
 import { startCutProxy } from './support/cut-proxy.js';
 import { makeReleaseKey, makeSimImage, signRelease, type ReleaseKey } from './support/releases.js';
 import { createTestBucket, type TestBucket } from './support/s3-bucket.js';
+import { runCleanups, startRig, watchOutputs, type Rig, type TransportKind } from './support/update-rig.js';
 
 // The edge's own rollout end to end: a firmware_targets document lands in the fork store (as a
 // pull would put it), the image comes from the real object store through a signed URL, and the
-// simulated coop (tokkatot-sim over a pseudo-terminal) takes it — or does not — depending on the
-// farm's update window, its feeder schedule and the release's signature.
+// simulated coop (tokkatot-sim) takes it — or does not — depending on the farm's update window,
+// its feeder schedule and the release's signature. The key cases run over each way a node is
+// reached: its pseudo-terminal, MQTT with the image pushed as chunks through the broker, and
+// MQTT with the node pulling the image from the edge's image server (Wi-Fi pull).
 const FACTORY_VERSION = '1.0.0-sim';
 const NEW_VERSION = '1.1.0-sim';
 const IMAGE_BYTES = 48 * 1024;
@@ -33,11 +36,28 @@ const OUTSIDE_WINDOW = Date.UTC(2026, 10, 27, 5, 0);
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  // Then the rig's: the device manager and the simulator outlive the rollout that drives them.
+  await runCleanups();
 });
+
+/** How the node is reached, and how its image travels. */
+interface Transport {
+  name: string;
+  kind: TransportKind;
+  /** The edge runs an image server and MQTT nodes fetch from it (firmware.imageServer). */
+  pull: boolean;
+}
+const SERIAL: Transport = { name: 'a pseudo-terminal', kind: 'serial', pull: false };
+const TRANSPORTS: Transport[] = [
+  SERIAL,
+  { name: 'MQTT, image pushed through the broker', kind: 'mqtt', pull: false },
+  { name: 'MQTT, image pulled from the edge (Wi-Fi pull)', kind: 'mqtt', pull: true },
+];
 
 interface Farm {
   edge: Edge;
   clock: ManualClock;
+  rig: Rig;
   coop: SimulatedCoop;
   manager: DeviceManager;
   nodeId: string;
@@ -56,9 +76,11 @@ interface Farm {
   statuses: unknown[];
   /** A new rollout over the same edge and data folder, as after a restart. */
   restartRollout(): FirmwareAutoUpdater;
+  /** Requests the image server answered (Wi-Fi pull only). */
+  imageRequests: ImageRequestRecord[];
 }
 
-async function startFarm(): Promise<Farm> {
+async function startFarm(transport: Transport = SERIAL): Promise<Farm> {
   const temp = makeTempDir('tokkatot-fw-auto-');
   cleanups.push(temp.remove);
   const clock = new ManualClock(OUTSIDE_WINDOW);
@@ -68,23 +90,24 @@ async function startFarm(): Promise<Farm> {
   await edge.start();
   cleanups.push(() => edge.stop());
 
-  const nodeId = 'coop-1';
-  const coop = new SimulatedCoop({ nodeId, dataDir: join(temp.dir, 'sim') });
-  await coop.start();
-  cleanups.push(() => coop.kill());
-  const manager = new DeviceManager({ transports: [new SerialTransport({ paths: [coop.link], reopenDelayMs: 100 })], configFor: () => coopConfig(2000), commandTimeoutMs: 300 });
-  cleanups.push(() => manager.stop());
+  const rig = await startRig(transport.kind);
+  const { coop, manager, nodeId } = rig;
   const statuses: unknown[] = [];
   manager.on('updateStatusReported', (e) => statuses.push(e.status));
-  const configured = nextEvent(manager, 'nodeConfigured', (e) => e.nodeId === nodeId, 15_000);
-  await manager.start();
-  await configured;
   // What the device bridge does on a hello, then the coop laid out with the node assigned to it.
   const hello = manager.getNode(nodeId)!.hello;
-  edge.registry.recordHello(toNodeHello(hello, 'serial'));
+  edge.registry.recordHello(toNodeHello(hello, transport.kind));
   addDemoCoop(edge, hello, 1, EMPTY_DOCUMENTS);
   const feederId = edge.registry.listOutputs({ coopId: 'coop-1' }).find((output) => output.kind === 'feeder')!.id;
   saveAutomationDocuments(edge.repositories.meta, { ...EMPTY_DOCUMENTS });
+  const imageRequests: ImageRequestRecord[] = [];
+  let imageServer: FirmwareImageServer | undefined;
+  if (transport.pull) {
+    imageServer = new FirmwareImageServer({ host: '127.0.0.1', port: 0 });
+    await imageServer.start();
+    cleanups.push(() => imageServer!.stop());
+    imageServer.on('request', (request) => imageRequests.push(request));
+  }
 
   const docs = new SqliteForkStore(edge.database.db, new SqliteOutbox(edge.database.db), () => clock.now());
   const bucket = await createTestBucket();
@@ -106,7 +129,8 @@ async function startFarm(): Promise<Farm> {
       },
     },
     log: () => undefined,
-    updater: { healthTimeoutS: 3, statusTimeoutMs: 500, reconnectTimeoutMs: 20_000 },
+    // As main.ts wires firmware.imageServer: nodes on MQTT pull, serial ones are pushed.
+    updater: { healthTimeoutS: 3, statusTimeoutMs: 500, reconnectTimeoutMs: 20_000, ...(imageServer ? { imageServer, pullFor: 'mqtt' as const } : {}) },
     retryDelayMs: 20,
   })!;
   const auto = createRollout();
@@ -114,6 +138,7 @@ async function startFarm(): Promise<Farm> {
   return {
     edge,
     clock,
+    rig,
     coop,
     manager,
     nodeId,
@@ -138,6 +163,7 @@ async function startFarm(): Promise<Farm> {
     runningVersion: () => manager.getNode(nodeId)?.hello.firmwareVersion,
     statuses,
     restartRollout: createRollout,
+    imageRequests,
   };
 }
 
@@ -153,44 +179,6 @@ const updateStatuses = (farm: Farm) => farm.statuses;
 const cachedImages = (farm: Farm) => readdirSync(join(farm.edge.config.dataDir, 'firmware-cache'));
 
 describe('automatic firmware rollout on the edge', () => {
-  it('does nothing without a target; with one, downloads at once but updates the node only inside the window', async () => {
-    const farm = await startFarm();
-    expect(await farm.auto.tick()).toEqual({ status: 'no_target' });
-
-    const release = await publishRelease(farm, NEW_VERSION);
-    farm.pullTarget(release);
-    // 12:00 on the farm: the image is fetched and checked, the node hears nothing.
-    expect(await farm.auto.tick()).toEqual({ status: 'outside_window' });
-    expect(farm.urlsAsked).toEqual([NEW_VERSION]);
-    expect(farm.eventsOf('downloaded')).toHaveLength(1);
-    expect(farm.runningVersion()).toBe(FACTORY_VERSION);
-    expect(farm.manager.getNode(farm.nodeId)?.state?.updating).toBe(false);
-    expect(updateStatuses(farm)).toEqual([]);
-
-    // 02:30 on the farm: the node is updated, from the cached image (no second download).
-    farm.clock.set(INSIDE_WINDOW);
-    const tick = await farm.auto.tick();
-    expect(tick).toMatchObject({ status: 'ran', results: [{ status: 'updated', nodeId: farm.nodeId, version: NEW_VERSION }], deferred: [] });
-    expect(farm.runningVersion()).toBe(NEW_VERSION);
-    expect(farm.manager.getNode(farm.nodeId)?.hello.imageConfirmed).toBe(true);
-    expect(farm.urlsAsked).toHaveLength(1);
-    expect(farm.eventsOf().map((e) => e.detail.phase)).toEqual(['downloaded', 'rollout_started', 'started', 'verified', 'succeeded']);
-
-    expect(await farm.auto.tick()).toEqual({ status: 'up_to_date' });
-    expect(farm.eventsOf('rollout_finished')).toHaveLength(1);
-
-    // The next release: while it rolls out the running image stays cached; once every node runs
-    // the new one, only the new one is kept.
-    const next = await publishRelease(farm, '1.1.1-sim');
-    farm.pullTarget(next);
-    farm.clock.set(OUTSIDE_WINDOW + 86_400_000);
-    expect(await farm.auto.tick()).toEqual({ status: 'outside_window' });
-    expect(cachedImages(farm).sort()).toEqual([`${release.sha256}.bin`, `${next.sha256}.bin`].sort());
-    farm.clock.set(INSIDE_WINDOW + 86_400_000);
-    expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated', version: '1.1.1-sim' }] });
-    expect(cachedImages(farm)).toEqual([`${next.sha256}.bin`]);
-  }, 90_000);
-
   it('defers a node while a feeder of its coop is in a cycle, and updates it once the cycle is over', async () => {
     const farm = await startFarm();
     // A feeder cycle 02:20–02:50 on the farm's clock: two runs of 10 min with a 10 min rest.
@@ -228,24 +216,6 @@ describe('automatic firmware rollout on the edge', () => {
     farm.clock.set(INSIDE_WINDOW + 30 * 60_000);
     expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated' }], deferred: [] });
     expect(farm.runningVersion()).toBe(NEW_VERSION);
-  }, 90_000);
-
-  it('never lets a wrongly signed release reach the node, and does not ask for it again until the target changes', async () => {
-    const farm = await startFarm();
-    farm.clock.set(INSIDE_WINDOW);
-    const forged = await publishRelease(farm, NEW_VERSION, { key: makeReleaseKey() });
-    farm.pullTarget(forged);
-    expect(await farm.auto.tick()).toMatchObject({ status: 'halted', reason: expect.stringMatching(/not one this farm trusts/) });
-    expect(farm.urlsAsked).toEqual([]);
-    expect(updateStatuses(farm)).toEqual([]);
-    expect(farm.runningVersion()).toBe(FACTORY_VERSION);
-    expect(farm.eventsOf('release_refused')).toMatchObject([{ type: 'node_fault' }]);
-    expect(await farm.auto.tick()).toMatchObject({ status: 'halted' });
-    expect(farm.eventsOf('release_refused')).toHaveLength(1);
-
-    // The cloud corrects the target with a properly signed build: the rollout goes ahead.
-    farm.pullTarget(await publishRelease(farm, '1.1.1-sim'));
-    expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated', version: '1.1.1-sim' }] });
   }, 90_000);
 
   it('deletes an image whose bytes do not match the signed release, and does not fetch it again for that target', async () => {
@@ -289,13 +259,87 @@ describe('automatic firmware rollout on the edge', () => {
     expect(farm.urlsAsked).toEqual([]);
     expect(updateStatuses(farm)).toEqual([]);
   }, 60_000);
+});
+
+describe.each(TRANSPORTS)('automatic firmware rollout to a node over $name', (transport) => {
+  it('does nothing without a target; with one, downloads at once but updates the node only inside the window', async () => {
+    const farm = await startFarm(transport);
+    expect(await farm.auto.tick()).toEqual({ status: 'no_target' });
+
+    const release = await publishRelease(farm, NEW_VERSION);
+    farm.pullTarget(release);
+    // 12:00 on the farm: the image is fetched and checked, the node hears nothing.
+    expect(await farm.auto.tick()).toEqual({ status: 'outside_window' });
+    expect(farm.urlsAsked).toEqual([NEW_VERSION]);
+    expect(farm.eventsOf('downloaded')).toHaveLength(1);
+    expect(farm.runningVersion()).toBe(FACTORY_VERSION);
+    expect(farm.manager.getNode(farm.nodeId)?.state?.updating).toBe(false);
+    expect(updateStatuses(farm)).toEqual([]);
+
+    // 02:30 on the farm: the node is updated, from the cached image (no second download), its
+    // outputs held in their fail-safe states from the first byte to the confirmation.
+    farm.clock.set(INSIDE_WINDOW);
+    const outputs = watchOutputs(farm.rig);
+    const tick = await farm.auto.tick();
+    outputs.stop();
+    expect(tick).toMatchObject({ status: 'ran', results: [{ status: 'updated', nodeId: farm.nodeId, version: NEW_VERSION, mode: transport.pull ? 'pull' : 'push' }], deferred: [] });
+    outputs.assertFailSafe();
+    if (transport.pull) {
+      // The node fetched the cached image from the edge in one ranged GET, nothing through the broker.
+      expect(farm.imageRequests.filter((r) => r.method === 'GET')).toMatchObject([{ path: `/firmware/${release.sha256}.bin`, range: `bytes=0-${IMAGE_BYTES - 1}`, status: 206, bytes: IMAGE_BYTES }]);
+    }
+    expect(farm.runningVersion()).toBe(NEW_VERSION);
+    expect(farm.manager.getNode(farm.nodeId)?.hello.imageConfirmed).toBe(true);
+    expect(farm.urlsAsked).toHaveLength(1);
+    expect(farm.eventsOf().map((e) => e.detail.phase)).toEqual(['downloaded', 'rollout_started', 'started', 'verified', 'succeeded']);
+
+    expect(await farm.auto.tick()).toEqual({ status: 'up_to_date' });
+    expect(farm.eventsOf('rollout_finished')).toHaveLength(1);
+
+    // The next release: while it rolls out the running image stays cached; once every node runs
+    // the new one, only the new one is kept.
+    const next = await publishRelease(farm, '1.1.1-sim');
+    farm.pullTarget(next);
+    farm.clock.set(OUTSIDE_WINDOW + 86_400_000);
+    expect(await farm.auto.tick()).toEqual({ status: 'outside_window' });
+    expect(cachedImages(farm).sort()).toEqual([`${release.sha256}.bin`, `${next.sha256}.bin`].sort());
+    farm.clock.set(INSIDE_WINDOW + 86_400_000);
+    expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated', version: '1.1.1-sim' }] });
+    expect(farm.runningVersion()).toBe('1.1.1-sim');
+    expect(cachedImages(farm)).toEqual([`${next.sha256}.bin`]);
+  }, 90_000);
+
+  it('never lets a wrongly signed release reach the node, and does not ask for it again until the target changes', async () => {
+    const farm = await startFarm(transport);
+    farm.clock.set(INSIDE_WINDOW);
+    const forged = await publishRelease(farm, NEW_VERSION, { key: makeReleaseKey() });
+    farm.pullTarget(forged);
+    expect(await farm.auto.tick()).toMatchObject({ status: 'halted', reason: expect.stringMatching(/not one this farm trusts/) });
+    expect(farm.urlsAsked).toEqual([]);
+    expect(updateStatuses(farm)).toEqual([]);
+    expect(farm.runningVersion()).toBe(FACTORY_VERSION);
+    expect(farm.eventsOf('release_refused')).toMatchObject([{ type: 'node_fault' }]);
+    expect(await farm.auto.tick()).toMatchObject({ status: 'halted' });
+    expect(farm.eventsOf('release_refused')).toHaveLength(1);
+
+    // The cloud corrects the target with a properly signed build: the rollout goes ahead.
+    farm.pullTarget(await publishRelease(farm, '1.1.1-sim'));
+    expect(await farm.auto.tick()).toMatchObject({ status: 'ran', results: [{ status: 'updated', version: '1.1.1-sim' }] });
+    expect(farm.runningVersion()).toBe('1.1.1-sim');
+    // Only the good release was ever served to the node.
+    if (transport.pull) expect(farm.imageRequests.map((r) => r.path)).not.toContain(`/firmware/${forged.sha256}.bin`);
+  }, 90_000);
 
   it('stops the rollout when the node rolls back an image that never became healthy', async () => {
-    const farm = await startFarm();
+    const farm = await startFarm(transport);
     farm.clock.set(INSIDE_WINDOW);
     farm.pullTarget(await publishRelease(farm, '1.2.0-sim', { neverHealthy: true }));
+    const outputs = watchOutputs(farm.rig);
     const tick = await farm.auto.tick();
+    outputs.stop();
     expect(tick).toMatchObject({ status: 'ran', results: [{ status: 'rolled_back', runningVersion: FACTORY_VERSION }] });
+    outputs.assertFailSafe();
+    expect(farm.manager.getNode(farm.nodeId)?.hello.imageConfirmed).toBe(true);
     expect(farm.runningVersion()).toBe(FACTORY_VERSION);
     expect(farm.auto.halted()?.reason).toMatch(/rolled the image back/);
     expect(farm.eventsOf('node_refused')).toMatchObject([{ type: 'node_fault' }]);
