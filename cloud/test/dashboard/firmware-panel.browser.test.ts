@@ -183,7 +183,7 @@ describe('firmware section', () => {
     }
   });
 
-  it('says plainly when the farm is outside the staged rollout', async () => {
+  it('says plainly when the farm is outside the staged rollout, and a manager moves it to a channel without one', async () => {
     const { context, page } = await newPage(browser, PHONE);
     try {
       await signIn(page, await member('manager'));
@@ -196,6 +196,14 @@ describe('firmware section', () => {
       expect(await page.textContent('[data-testid=target-version-none]')).toBe(catalogues.en.fwNoTarget);
       expect((await nodeStatus(page, 'node-1'))?.trim()).toBe(catalogues.en.fwUnknownStatus);
       await shot(page, 'phone-firmware-outside-en');
+      // A manager moves the farm to beta, which has no rollout: the page says so.
+      await page.click('[data-testid=channel-beta]');
+      await page.click('[data-testid=save-firmware]');
+      await page.waitForSelector('[data-testid=firmware-feedback].ok');
+      expect(await page.textContent('[data-testid=firmware-channel]')).toBe(catalogues.en.channel_beta);
+      expect(await page.getAttribute('[data-testid=firmware-rollout]', 'data-in-stage')).toBe('none');
+      expect((await page.textContent('[data-testid=firmware-rollout]'))?.trim()).toBe(catalogues.en.fwNoRollout);
+      expect(await settingsRow(late)).toEqual({ channel: 'beta', window_start: '02:00', window_end: '04:00', paused: false });
     } finally {
       await context.close();
     }
@@ -223,13 +231,15 @@ describe('firmware section', () => {
       await openFirmware(page, late);
       // The role is lowered while the page is open: the server refuses, the page says so.
       await db.pool.query("UPDATE membership SET role = 'worker' WHERE user_id = $1", [manager.userId]);
-      await page.click('[data-testid=channel-beta]');
+      const before = await settingsRow(late);
+      await page.fill('#firmware-window-start', '05:00');
+      await page.fill('#firmware-window-end', '06:00');
       await page.click('[data-testid=save-firmware]');
       await page.waitForSelector('[data-testid=firmware-feedback].error');
       const feedback = await page.textContent('[data-testid=firmware-feedback]');
       expect(feedback).toContain(catalogues.km.notAllowed);
       expect(await page.textContent('[data-testid=firmware-feedback] [lang=en]')).toMatch(/^\(.+\)$/);
-      expect((await settingsRow(late))?.channel ?? 'stable').toBe('stable');
+      expect(await settingsRow(late)).toEqual(before);
     } finally {
       await context.close();
     }
