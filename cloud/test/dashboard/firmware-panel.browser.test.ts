@@ -255,7 +255,11 @@ describe('firmware section', () => {
         await signIn(page, await member('owner'));
         await openFirmware(page, early);
         const findings = (await seriousViolations(page)).map((line) => `km: ${line}`);
-        if (size === PHONE) findings.push(...(await smallTouchTargets(page)).map((line) => `touch target under 48 px: ${line}`));
+        if (size === PHONE) {
+          findings.push(...(await smallTouchTargets(page)).map((line) => `touch target under 48 px: ${line}`));
+          // Nothing wider than the phone: no sideways scrolling at 360 px.
+          expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.viewport.width);
+        }
         const khmerTexts = await visibleTexts(page);
         const leftovers = khmerTexts.filter((text) => englishInKhmer.has(text)).map((text) => `km: ${text}`);
         // Every firmware label of the English catalogue must be absent from the Khmer page, even inside a sentence.
