@@ -112,7 +112,6 @@ async function signIn(page: Page, account: TestAccount): Promise<void> {
 async function openFirmware(page: Page, farmId: string): Promise<void> {
   await page.click(`[data-testid=farm-card]:has-text("Farm ${farmId}") a`);
   await page.click('nav.tabs a[href$="/firmware"]');
-  await page.waitForSelector('[data-testid=firmware-nodes], [data-testid=firmware-target]');
   await page.waitForSelector('[data-testid=firmware-target]');
 }
 
