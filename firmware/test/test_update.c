@@ -292,6 +292,7 @@ static void test_an_abandoned_transfer_releases_the_commands_but_stays_resumable
 
 static void test_a_new_image_boots_pending_with_outputs_in_fail_safe_and_rolls_back_unconfirmed(void **state) {
   const tk_msg_t *hello;
+  tk_msg_t set;
   (void)state;
   boot(0); /* stores the configuration */
   fake.boot = (tk_boot_info_t){TK_SLOT_B, false, 3000};
@@ -303,6 +304,14 @@ static void test_a_new_image_boots_pending_with_outputs_in_fail_safe_and_rolls_b
   assert_int_equal(fake.pin_level[PIN_FAN], 0);    /* fail-safe ON from the first moment */
   assert_int_equal(fake.pin_level[PIN_HEATER], 1); /* heater off */
   assert_int_equal(fake_last(TK_MSG_STATE, 0)->u.state.outputs[2].reason, TK_REASON_FAIL_SAFE);
+  /* Pending, the update is not over: commands and local switches leave the fail-safe states alone. */
+  memset(&set, 0, sizeof set);
+  set.type = TK_MSG_SET_OUTPUT;
+  set.u.set_output = (tk_set_output_t){9, BOOT_ID, CH_HEATER, true, 100, 0};
+  deliver(&set, 100010);
+  assert_int_equal(fake_last(TK_MSG_NACK, 0)->u.ack.error, TK_NACK_UPDATING);
+  tk_node_set_local(&node, CH_HEATER, true, 100020);
+  assert_int_equal(fake.pin_level[PIN_HEATER], 1);
   tk_node_tick(&node, 102999);
   assert_int_equal(fake.rollbacks, 0);
   tk_node_tick(&node, 103000);
@@ -313,6 +322,7 @@ static void test_a_new_image_boots_pending_with_outputs_in_fail_safe_and_rolls_b
 
 static void test_a_confirmed_new_image_stays_and_an_update_waits_for_the_confirm(void **state) {
   tk_msg_t b = begin_msg("1.2.0", IMAGE_BYTES, image);
+  tk_msg_t set;
   (void)state;
   fake.boot = (tk_boot_info_t){TK_SLOT_B, false, 3000};
   boot(0);
@@ -324,6 +334,12 @@ static void test_a_confirmed_new_image_stays_and_an_update_waits_for_the_confirm
   assert_int_equal(fake.confirms, 1);
   assert_true(fake_last(TK_MSG_HEARTBEAT, 0)->u.heartbeat.image_confirmed);
   assert_true(fake_last(TK_MSG_HELLO, 0)->u.hello.image_confirmed);
+  /* Confirmed, the node takes commands again. */
+  memset(&set, 0, sizeof set);
+  set.type = TK_MSG_SET_OUTPUT;
+  set.u.set_output = (tk_set_output_t){9, BOOT_ID, CH_HEATER, true, 100, 0};
+  deliver(&set, 600);
+  assert_int_equal(fake.pin_level[PIN_HEATER], 0); /* on (active-low) */
   tk_node_tick(&node, 10000);
   assert_int_equal(fake.rollbacks, 0);
   send_simple(TK_MSG_UPDATE_CONFIRM, 10001); /* a retried confirm changes nothing */

@@ -182,12 +182,18 @@ static void prv_sensor_config(const tk_node_t *n, uint8_t channel, tk_sensor_con
 
 /* ---- requests ---------------------------------------------------------------------------- */
 
+/* From the update's begin to the confirm of the new image (the update is not over while it is
+ * pending: a bad image must not drive the coop before the edge trusts it), outputs stay fail-safe. */
+static bool prv_holding_outputs(const tk_node_t *n) {
+  return tk_update_active(&n->update) || !n->update.boot.confirmed;
+}
+
 static uint8_t prv_set_output(tk_node_t *n, const tk_set_output_t *c, uint16_t seq, uint32_t now_ms) {
   int idx;
   const tk_output_desc_t *d;
   if (c->boot_id != n->boot_id) return TK_NACK_STALE_SESSION;
-  /* During an update every output is held in its fail-safe state. */
-  if (tk_update_active(&n->update)) return TK_NACK_UPDATING;
+  /* During an update every output is held in its fail-safe state, until the new image is confirmed. */
+  if (prv_holding_outputs(n)) return TK_NACK_UPDATING;
   idx = tk_outputs_find(&n->outputs, c->channel);
   if (idx < 0) return TK_NACK_UNKNOWN_OUTPUT;
   if (!n->configured || n->max_on_s[idx] == 0u) return TK_NACK_NOT_CONFIGURED;
@@ -442,7 +448,7 @@ void tk_node_tick(tk_node_t *n, uint32_t now_ms) {
 
 void tk_node_set_local(tk_node_t *n, uint8_t channel, bool on, uint32_t now_ms) {
   int idx = tk_outputs_find(&n->outputs, channel);
-  if (idx < 0 || tk_update_active(&n->update)) return;
+  if (idx < 0 || prv_holding_outputs(n)) return;
   tk_outputs_set(&n->outputs, idx, on, 100u, 0, TK_REASON_LOCAL, now_ms);
   prv_send_state(n, now_ms);
 }
