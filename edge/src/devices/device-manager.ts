@@ -288,7 +288,13 @@ export class DeviceManager extends EventEmitter<DeviceEventMap> {
         addresses?.set(address, hello.nodeId);
       }
       const previousBootId = session.bootId;
+      const wasConfirmed = session.hello.imageConfirmed;
       session.hello = hello;
+      if (previousBootId === hello.bootId && !wasConfirmed && hello.imageConfirmed && session.configured && session.config) {
+        // A new image refuses commands until it is confirmed; confirmed (it announces itself again),
+        // it is ready like a freshly configured node, so the edge re-applies what it wants.
+        this.emit('nodeConfigured', { nodeId: hello.nodeId, bootId: hello.bootId, config: session.config });
+      }
       if (previousBootId !== hello.bootId) {
         session.configured = false;
         session.state = null;
