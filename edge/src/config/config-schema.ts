@@ -107,6 +107,8 @@ export const EdgeConfigSchema = z.strictObject({
       autoUpdate: z.boolean().optional(),
       /** How long a new image has to prove itself healthy before the node rolls it back. */
       healthTimeoutS: z.number().int().min(10).max(600).default(90),
+      /** How often the target, the update window and the nodes are looked at; unset = every 60 s. */
+      checkIntervalSeconds: z.number().int().min(1).max(3600).optional(),
       /** Where downloaded images are kept; relative to dataDir; default `firmware-cache`. */
       cacheDir: z.string().min(1).max(256).default('firmware-cache'),
       /**

@@ -22,6 +22,7 @@ export interface FirmwareAutoUpdateOptions {
   /** Absent on an offline farm: nothing to learn a target from. */
   cloud: FirmwareCloud | undefined;
   log: (message: string, detail?: unknown) => void;
+  /** Overrides `firmware.checkIntervalSeconds` (tests). */
   checkIntervalMs?: number;
   /** Updater settings: Wi-Fi pull (`imageServer`, `pullFor`) when the composition runs one; shorter timings in tests. */
   updater?: Pick<FirmwareUpdaterOptions, 'healthTimeoutS' | 'statusTimeoutMs' | 'reconnectTimeoutMs' | 'imageServer' | 'pullFor'>;
@@ -117,7 +118,7 @@ export function createFirmwareAutoUpdate(options: FirmwareAutoUpdateOptions): Fi
     updater,
     record,
     state: edge.repositories.meta,
-    ...(options.checkIntervalMs ? { checkIntervalMs: options.checkIntervalMs } : {}),
+    checkIntervalMs: options.checkIntervalMs ?? (firmware.checkIntervalSeconds ?? 60) * 1000,
     log,
   });
   log(`automatic firmware updates are on: ${setting.reason}`);
