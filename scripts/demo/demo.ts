@@ -37,20 +37,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const children: ChildProcess[] = [];
   const stop = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              done();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(children.map(stopProcess));
   };
   try {
     mkdirSync(options.dataDir, { recursive: true });
@@ -81,8 +68,21 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   }
 }
 
+/** SIGTERM, then SIGKILL if the process is still there 10 s later; resolves once it has exited. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 /** Starts a process and resolves once its output matches `ready`; its output is logged with a prefix. */
-function start(name: string, args: string[], env: Record<string, string>, ready: RegExp, log: (line: string) => void): Promise<ChildProcess> {
+export function start(name: string, args: string[], env: Record<string, string>, ready: RegExp, log: (line: string) => void): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveStart, reject) => {
     let seen = '';
@@ -98,7 +98,7 @@ function start(name: string, args: string[], env: Record<string, string>, ready:
   });
 }
 
-async function call<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function call<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(url, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
@@ -114,7 +114,7 @@ function credentials(dataDir: string): { email: string; password: string } {
   return created;
 }
 
-async function signInToCloud(cloud: string, owner: { email: string; password: string }): Promise<string> {
+export async function signInToCloud(cloud: string, owner: { email: string; password: string }): Promise<string> {
   try {
     await call('POST', `${cloud}/v1/auth/register`, { name: 'Demo owner', email: owner.email, password: owner.password, locale: 'km' });
   } catch (error) {
@@ -135,7 +135,7 @@ async function ensureFarms(cloud: string, token: string): Promise<string[]> {
 }
 
 /** Pairs an edge exactly as an installer does: `tokkatot pair` shows a code, the owner claims it. */
-async function pair(env: Record<string, string>, name: string, cloud: string, token: string, farmId: string, log: (line: string) => void): Promise<void> {
+export async function pair(env: Record<string, string>, name: string, cloud: string, token: string, farmId: string, log: (line: string) => void): Promise<void> {
   const cli = spawn(process.execPath, [join(ROOT, 'edge/bin/tokkatot.mjs'), 'pair', '--name', name, '--poll-seconds', '0.5', '--timeout', '60'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exit = new Promise<number>((resolveExit) => cli.once('exit', (code) => resolveExit(code ?? 1)));
   let out = '';
@@ -154,7 +154,7 @@ async function pair(env: Record<string, string>, name: string, cloud: string, to
   log(`[demo] ${out.trim().split('\n').at(-1) ?? ''}`);
 }
 
-async function ensureEdgeOwner(edge: string, owner: { password: string }): Promise<void> {
+export async function ensureEdgeOwner(edge: string, owner: { password: string }): Promise<void> {
   const { needsOwner } = await call<{ needsOwner: boolean }>('GET', `${edge}/api/setup`);
   if (needsOwner) await call('POST', `${edge}/api/setup/owner`, { username: 'owner', displayName: 'Demo owner', password: owner.password });
 }
