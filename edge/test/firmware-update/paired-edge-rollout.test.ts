@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { FirmwareTarget } from '@tokkatot/shared';
-import { hashDoc } from '@tokkatot/sync';
+import type { FirmwareRelease, FirmwareTarget } from '@tokkatot/shared';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { getLocalParts } from '../../src/automation/zoned-time.js';
 import { systemClock } from '../../src/clock.js';
@@ -17,12 +16,13 @@ import { testConfig } from '../helpers.js';
 import { makeReleaseKey, makeSimImage, signRelease } from './support/releases.js';
 import { createTestBucket } from './support/s3-bucket.js';
 
-// The whole path with nothing stood in for: the real cloud (its own process, Postgres, its
-// download-url route signing against s3rver), a paired edge whose sync pulls firmware_targets,
-// and tokkatot-sim. The edge is told nothing but the target document the cloud writes.
-const FARM = 'farm-fw-rollout';
+// The whole path with nothing stood in for: the real cloud (its own process, Postgres, the bucket
+// on s3rver) importing the release and rolling it out through its admin routes, the owner opening
+// the farm's window, a paired edge whose sync pulls firmware_targets, and tokkatot-sim. The edge
+// is told nothing but the target document the cloud writes.
 const ZONE = 'Asia/Phnom_Penh';
 const NEW_VERSION = '1.1.0-sim';
+const STORAGE_VARIABLES = ['STORAGE_ENDPOINT', 'STORAGE_BUCKET', 'STORAGE_KEY', 'STORAGE_SECRET', 'FIRMWARE_RELEASE_KEYS'];
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -37,44 +37,47 @@ function windowAroundNow(): FirmwareTarget['window'] {
   return { start: hhmm(minute - 60), end: hhmm(minute + 60) };
 }
 
-/** What the cloud's rollout writes (SyncDocStore.writeServerDocs): the farm's target at the next sequence. */
-async function writeTargetInCloud(cloud: CloudChild, target: FirmwareTarget): Promise<void> {
-  const client = await cloud.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const seq = Number((await client.query<{ seq: string }>('UPDATE farm_clock SET seq = seq + 1 WHERE farm_id = $1 RETURNING seq', [FARM])).rows[0]!.seq);
-    const doc = { ...target, _deleted: false };
-    await client.query(
-      `INSERT INTO sync_doc (farm_id, collection, id, body, body_hash, deleted, seq, updated_by, server_time)
-       VALUES ($1, 'firmware_targets', $2, $3, $4, false, $5, 'firmware-rollout', now())`,
-      [FARM, target.id, JSON.stringify(target), hashDoc(doc), seq],
-    );
-    await client.query('SELECT pg_notify($1, $2)', ['tokkatot_sync', JSON.stringify({ farmId: FARM, collection: 'firmware_targets', seq })]);
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
+async function call<T>(cloud: CloudChild, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(`${cloud.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+const PASSWORD = 'paired-edge-rollout-pass';
+const register = (cloud: CloudChild, email: string) => call(cloud, 'POST', '/v1/auth/register', { name: email.split('@')[0], email, password: PASSWORD, locale: 'en' });
+/** A signed-in account's bearer header. */
+async function login(cloud: CloudChild, email: string): Promise<{ authorization: string }> {
+  const { accessToken } = await call<{ accessToken: string }>(cloud, 'POST', '/v1/auth/login', { login: email, password: PASSWORD });
+  return { authorization: `Bearer ${accessToken}` };
 }
 
 describe('a paired edge with trusted release keys', () => {
   it('learns its target from the cloud, downloads through a signed URL, and updates its node by itself', async () => {
     const bucket = await createTestBucket();
     cleanups.push(() => bucket.close());
-    // The cloud child reads its bucket from the environment, as in production.
+    const key = makeReleaseKey();
+    // The cloud child reads its bucket and release keys from the environment, as in production.
     const saved = { ...process.env };
-    Object.assign(process.env, { STORAGE_ENDPOINT: inject('services').S3_URL, STORAGE_BUCKET: bucket.name, STORAGE_KEY: 'S3RVER', STORAGE_SECRET: 'S3RVER' });
+    Object.assign(process.env, { STORAGE_ENDPOINT: inject('services').S3_URL, STORAGE_BUCKET: bucket.name, STORAGE_KEY: 'S3RVER', STORAGE_SECRET: 'S3RVER', FIRMWARE_RELEASE_KEYS: key.publicKey });
     let cloud: CloudChild;
     try {
       cloud = await startCloudChild();
     } finally {
-      for (const name of ['STORAGE_ENDPOINT', 'STORAGE_BUCKET', 'STORAGE_KEY', 'STORAGE_SECRET']) if (saved[name] === undefined) delete process.env[name];
+      for (const name of STORAGE_VARIABLES) if (saved[name] === undefined) delete process.env[name];
     }
     cleanups.push(() => cloud.close());
-    const ownerToken = await cloud.createFarm(FARM);
+    await register(cloud, 'owner@paired-rollout.test');
+    const owner = await login(cloud, 'owner@paired-rollout.test');
+    const farmId = (await call<{ farm: { id: string } }>(cloud, 'POST', '/v1/farms', { name: 'Paired rollout farm', timeZone: ZONE }, owner)).farm.id;
+    // Platform admin is set in the database by an operator; no route grants it.
+    const adminEmail = 'admin@paired-rollout.test';
+    await register(cloud, adminEmail);
+    await cloud.pool.query('UPDATE app_user SET is_admin = true WHERE email = $1', [adminEmail]);
+    const admin = await login(cloud, adminEmail);
 
     const temp = makeTempDir('tokkatot-fw-paired-');
     cleanups.push(temp.remove);
-    const key = makeReleaseKey();
     const edge = createEdge({ config: testConfig(temp.dir, { farm: { timezone: ZONE }, firmware: { releaseKeys: [key.publicKey] } }), clock: systemClock });
     await edge.start();
     cleanups.push(() => edge.stop());
@@ -84,9 +87,8 @@ describe('a paired edge with trusted release keys', () => {
     // Unpaired: no target, whatever the cloud holds.
     expect(link.firmwareTarget()).toBeUndefined();
     const { claimCode } = (await link.claim('Barn Pi')) as { claimCode: string };
-    const claimed = await fetch(`${cloud.url}/v1/pairing/claim`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` }, body: JSON.stringify({ claimCode }) });
-    expect(claimed.status).toBe(200);
-    await vi.waitFor(() => expect(link.pairingState()).toMatchObject({ state: 'paired', farmId: FARM }), { timeout: 10_000, interval: 50 });
+    await call(cloud, 'POST', '/v1/pairing/claim', { claimCode }, { ...owner, 'x-tokkatot-farm': farmId });
+    await vi.waitFor(() => expect(link.pairingState()).toMatchObject({ state: 'paired', farmId }), { timeout: 10_000, interval: 50 });
 
     const nodeId = 'coop-1';
     const coop = new SimulatedCoop({ nodeId, dataDir: join(temp.dir, 'sim') });
@@ -115,20 +117,17 @@ describe('a paired edge with trusted release keys', () => {
     cleanups.push(async () => void (await rollout!.stop()));
     expect(logged).toContain('automatic firmware updates are on: 1 release key(s) trusted');
 
-    // Published to the bucket, then targeted at this farm by the cloud.
+    // Published to the bucket (image, then its signed entry in versions.json), imported, rolled
+    // out to the whole stable channel, and the farm's window opened around its present.
     const bytes = makeSimImage(NEW_VERSION, 48 * 1024);
-    const release = signRelease(bytes, NEW_VERSION, key);
+    const release: FirmwareRelease = signRelease(bytes, NEW_VERSION, key);
     await bucket.put(release.objectKey, bytes);
-    await writeTargetInCloud(cloud, {
-      id: FARM,
-      farmId: FARM,
-      hlc: edge.hlc.tick(),
-      updatedAt: Date.now(),
-      channel: 'stable',
-      release,
-      window: windowAroundNow(),
-      paused: false,
-    });
+    await bucket.put('firmware/versions.json', Buffer.from(JSON.stringify({ schemaVersion: 1, updatedAt: Date.now(), releases: [release] })));
+    const imported = await call<{ added: string[] }>(cloud, 'POST', '/v1/admin/firmware/import', {}, admin);
+    expect(imported.added).toEqual([`${NEW_VERSION}/${release.board}`]);
+    const channel = await call<{ retargetedFarms: string[] }>(cloud, 'PUT', '/v1/admin/firmware/channels/stable', { version: NEW_VERSION, percent: 100 }, admin);
+    expect(channel.retargetedFarms).toEqual([farmId]);
+    await call(cloud, 'PUT', `/v1/farms/${farmId}/firmware`, { window: windowAroundNow() }, owner);
 
     await vi.waitFor(() => expect(devices.getNode(nodeId)?.hello).toMatchObject({ firmwareVersion: NEW_VERSION, imageConfirmed: true }), { timeout: 60_000, interval: 100 });
     expect(link.firmwareTarget()?.release?.version).toBe(NEW_VERSION);
