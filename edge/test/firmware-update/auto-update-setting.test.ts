@@ -35,6 +35,22 @@ describe('firmware configuration', () => {
     expect(() => load({ TOKKATOT_FIRMWARE_RELEASE_KEYS: 'not-a-key' })).toThrow(/firmware\.releaseKeys\.0: must be a base64 Ed25519 public key/);
   });
 
+  it('looks at the target every minute unless firmware.checkIntervalSeconds says otherwise (1 to 3600 s)', () => {
+    const temp = makeTempDir('tokkatot-fw-config-');
+    try {
+      const withInterval = (checkIntervalSeconds: unknown) => {
+        writeFileSync(join(temp.dir, 'tokkatot.json'), JSON.stringify({ firmware: { checkIntervalSeconds } }));
+        return loadConfig({ cwd: temp.dir, env: {} }).config.firmware.checkIntervalSeconds;
+      };
+      expect(load({}).firmware.checkIntervalSeconds).toBeUndefined();
+      expect(withInterval(5)).toBe(5);
+      expect(() => withInterval(0)).toThrow(/firmware\.checkIntervalSeconds/);
+      expect(() => withInterval(1.5)).toThrow(/firmware\.checkIntervalSeconds/);
+    } finally {
+      temp.remove();
+    }
+  });
+
   it('takes a Wi-Fi pull image server address with a default port, and refuses a bad one', () => {
     const temp = makeTempDir('tokkatot-fw-config-');
     try {
