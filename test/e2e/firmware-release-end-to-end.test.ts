@@ -201,7 +201,7 @@ beforeAll(async () => {
     farm: { id: EDGE_FARM, name: 'Release farm', timezone: zone },
     cloud: { url: cloudUrl },
     devices: { simulatedCoops: 1, mqtt: { url: services.mqtt, username: 'edge', passwordFile: join(work, 'mqtt-password') } },
-    firmware: { releaseKeys: [trustedKey.publicKey], healthTimeoutS: 10, checkIntervalSeconds: 1, imageServer: { host: '127.0.0.1', port: await freePort() } },
+    firmware: { releaseKeys: [trustedKey.publicKey], healthTimeoutS: 30, checkIntervalSeconds: 1, imageServer: { host: '127.0.0.1', port: await freePort() } },
   };
   writeFileSync(configFile, JSON.stringify(config, null, 2));
   const edgeEnv = { TOKKATOT_DATA_DIR: edgeDataDir, TOKKATOT_CONFIG: configFile, TOKKATOT_HOST: '127.0.0.1', TOKKATOT_PORT: String(edgePort), TOKKATOT_LOG_LEVEL: 'info' };
