@@ -87,6 +87,8 @@ describe('FarmAccess', () => {
     const leaving = await createMember(app, db.pool, 'farm-a', 'manager');
     expect((await probe(leaving, 'farm-a', 'manager')).statusCode).toBe(200);
     await db.pool.query('DELETE FROM membership WHERE user_id = $1', [leaving.userId]);
+    // Removed behind the API, as another replica would: this instance hears it by NOTIFY.
+    await app.services.standings.settled();
     expect((await probe(leaving, 'farm-a')).statusCode).toBe(404);
   });
 

@@ -230,6 +230,8 @@ describe('firmware section', () => {
       await openFirmware(page, late);
       // The role is lowered while the page is open: the server refuses, the page says so.
       await db.pool.query("UPDATE membership SET role = 'worker' WHERE user_id = $1", [manager.userId]);
+      // Changed behind the API, as another replica would: the server has heard it (NOTIFY) before the save.
+      await app.services.standings.settled();
       const before = await settingsRow(late);
       await page.fill('#firmware-window-start', '05:00');
       await page.fill('#firmware-window-end', '06:00');
