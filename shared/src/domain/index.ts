@@ -8,6 +8,7 @@ export * from './reading.js';
 export * from './event.js';
 export * from './alarm.js';
 export * from './schedule.js';
+export * from './alarm-settings.js';
 export * from './rule.js';
 export * from './flock.js';
 export * from './user.js';
