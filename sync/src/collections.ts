@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   ClimateRuleSchema,
+  FarmAlarmSettingsSchema,
   CoopSchema,
   FarmSchema,
   FirmwareTargetSchema,
@@ -27,7 +28,7 @@ export interface CollectionSpec {
 /**
  * The configuration collections that replicate. The owner rule (docs/sync/protocol.md): on a
  * same-field conflict over an output's fail-safe state or maximum ON time, or over a climate
- * rule's safety limits, the value stamped by the edge wins, because the edge is the side that
+ * rule's safety limits or the farm's temperature alarm limits, the value stamped by the edge wins, because the edge is the side that
  * sees the hardware and the firmware applies these limits without the cloud.
  */
 export const SYNC_COLLECTIONS: Readonly<Record<string, CollectionSpec>> = {
@@ -43,6 +44,15 @@ export const SYNC_COLLECTIONS: Readonly<Record<string, CollectionSpec>> = {
     ownedFields: ['maxRunSeconds', 'sensorStaleSeconds', 'bandLowC', 'bandHighC', 'humidityMaxPercent'],
   },
   flocks: { schema: FlockSchema, pullOnly: false, ownedFields: [] },
+  /**
+   * One document per farm (id = farm id). The temperature limits are safety limits like a rule's
+   * band: on a same-field conflict the edge's value wins; delays and the alarm test merge by stamp.
+   */
+  alarm_settings: {
+    schema: FarmAlarmSettingsSchema,
+    pullOnly: false,
+    ownedFields: ['temperatureHighC', 'temperatureLowC', 'aboveTargetC', 'belowTargetC'],
+  },
   memberships: { schema: MembershipSchema, pullOnly: false, ownedFields: [] },
   commands: { schema: CommandSchema, pullOnly: true, ownedFields: [] },
   /** Written by the cloud's firmware rollouts only (docs/firmware/updates.md). */
