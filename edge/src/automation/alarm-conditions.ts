@@ -1,26 +1,10 @@
-import type { Schedule } from '@tokkatot/shared';
+import type { AlarmSettings, Schedule } from '@tokkatot/shared';
 import type { AlarmCondition } from './alarm-lifecycle.js';
 import type { ExclusionCause } from './sensor-combination.js';
 import { evaluateSchedule } from './schedule.js';
 
-/** Farm-wide alarm thresholds and timings (defaults in DEFAULT_ALARM_SETTINGS). */
-export interface AlarmSettings {
-  temperatureHighC: number;
-  temperatureLowC: number;
-  /** Relative limits: alarm this far above/below the target of the curve. */
-  aboveTargetC: number;
-  belowTargetC: number;
-  temperatureDelaySeconds: number;
-  /** The water level must stay below the calibrated half-full value this long (one minute). */
-  waterDelaySeconds: number;
-  nodeOfflineSeconds: number;
-  sensorFailureDelaySeconds: number;
-  /** An output whose reported state differs from the command for this long raises an alarm. */
-  outputConfirmSeconds: number;
-  reminderSeconds: number;
-  /** Scheduled alarm test: sound the siren at each cron match for `durationSeconds`. */
-  test: { cron: string; durationSeconds: number } | null;
-}
+/** Farm-wide alarm thresholds and timings: the shared schema's type (defaults in DEFAULT_ALARM_SETTINGS). */
+export type { AlarmSettings } from '@tokkatot/shared';
 
 /** Defaults after the Munters Trio and the original product (water: one continuous minute). */
 export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
