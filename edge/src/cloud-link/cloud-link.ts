@@ -3,6 +3,7 @@ import type { FirmwareTarget } from '@tokkatot/shared';
 import { CommandLedger, SqliteForkStore, SqliteOutbox, SyncStateStore } from '../db/sync/index.js';
 import type { Edge } from '../edge.js';
 import { EdgeSyncClient, PairingClient, type EdgeCredential, type EdgeSyncStatus } from '../sync/index.js';
+import { AlarmSettingsSync } from './alarm-settings-sync.js';
 import { AutomationSync } from './automation-sync.js';
 import { CloudCommandExecutor } from './cloud-command-executor.js';
 import { ConfigExporter } from './config-exporter.js';
@@ -49,6 +50,7 @@ export class CloudLink {
   private readings: ReadingsExporter | undefined;
   private config: ConfigExporter | undefined;
   private automation: AutomationSync | undefined;
+  private alarmSettings: AlarmSettingsSync | undefined;
   private waiting: { claimCode: string; expiresAt: number } | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
@@ -95,12 +97,14 @@ export class CloudLink {
     this.readings?.stop();
     this.config?.stop();
     this.automation?.stop();
+    this.alarmSettings?.stop();
     await this.sync?.stop();
     this.sync = undefined;
     this.events = undefined;
     this.readings = undefined;
     this.config = undefined;
     this.automation = undefined;
+    this.alarmSettings = undefined;
   }
 
   /** The sync client, once paired and started (tests, "sync now"). */
@@ -217,7 +221,7 @@ export class CloudLink {
       ...(options.log ? { log: options.log } : {}),
     });
     const importer = new ConfigImporter({ registry: edge.registry, docs: this.docs, ...(options.log ? { log: options.log } : {}) });
-    const automation = new AutomationSync({
+    const automationDeps = {
       database: edge.database,
       meta: edge.repositories.meta,
       registry: edge.registry,
@@ -230,17 +234,22 @@ export class CloudLink {
       cloudFarmId: credential.farmId,
       onExported: () => sync.trigger(),
       ...(options.log ? { log: options.log } : {}),
-    });
+    };
+    const automation = new AutomationSync(automationDeps);
+    const alarmSettings = new AlarmSettingsSync(automationDeps);
     this.automation = automation;
+    this.alarmSettings = alarmSettings;
     this.events.start();
     this.readings.start();
     this.config.start();
     automation.start();
+    alarmSettings.start();
     // The sync client has no "pulled" hook; the documents are few, so a periodic comparison is cheap.
     this.importTimer = setInterval(() => {
       if (!edge.database.db.open) return;
       importer.applyPulled();
       automation.run();
+      alarmSettings.run();
     }, options.configImportMs ?? 5000);
     sync.start();
   }

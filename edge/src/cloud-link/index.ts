@@ -6,4 +6,5 @@ export { registerCloudLinkRoutes } from './cloud-link-routes.js';
 export { ConfigExporter } from './config-exporter.js';
 export { ConfigImporter } from './config-importer.js';
 export { AutomationSync, type AutomationSyncDeps, type AutomationSyncResult } from './automation-sync.js';
+export { AlarmSettingsSync } from './alarm-settings-sync.js';
 export { FIRMWARE_TARGETS, readFirmwareTarget, requestFirmwareDownloadUrl } from './firmware-target-source.js';

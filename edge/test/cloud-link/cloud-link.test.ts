@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_ALARM_SETTINGS } from '../../src/automation/alarm-conditions.js';
 import { AutomationEngine } from '../../src/automation/automation-engine.js';
 import { systemClock } from '../../src/clock.js';
 import { CloudLink } from '../../src/cloud-link/index.js';
@@ -233,6 +234,73 @@ describe('CloudLink against the real cloud', () => {
       await test.link.client()!.syncNow();
       expect(await cloudRule()).toEqual(expect.objectContaining({ bandLowC: 24, bandHighC: 27, hlc: edited.hlc }));
       expect(test.link.status()).toMatchObject({ unpushedDocs: 0 });
+    } finally {
+      bridge.stop();
+      engine.stop();
+    }
+  }, 30_000);
+
+  it('replicates the alarm settings both ways: a LAN edit goes up, a change in the cloud applies and the alarms use its limit', async () => {
+    const { edge } = test;
+    const meta = edge.repositories.meta;
+    const bridge = new AutomationBridge({ edge, documents: () => loadAutomationDocuments(meta) });
+    const engine = new AutomationEngine(bridge.buildConfig(), createSystemControllerClock(), new SqliteAutomationStore(edge.database.db), { set: () => undefined }, bridge.listeners);
+    engine.start();
+    bridge.start(engine);
+    try {
+      const cloudSettings = async () =>
+        (await cloud.pool.query<{ body: Record<string, unknown> }>("SELECT body FROM sync_doc WHERE farm_id = $1 AND collection = 'alarm_settings' AND id = $1 AND NOT deleted", [FARM])).rows[0]?.body;
+      // Written once at start: the defaults the edge runs with, so the dashboard can show them.
+      await vi.waitFor(async () => expect(await cloudSettings()).toMatchObject({ ...DEFAULT_ALARM_SETTINGS, farmId: FARM }), { timeout: 10_000, interval: 100 });
+
+      // A manager on the LAN removes the temperature delay.
+      const lan = await test.app.inject({ method: 'PUT', url: '/api/alarm-settings', headers: { authorization: `Bearer ${tokens.manager}` }, payload: { ...DEFAULT_ALARM_SETTINGS, temperatureDelaySeconds: 0 } });
+      expect(lan.statusCode, lan.body).toBe(200);
+      await vi.waitFor(async () => expect(await cloudSettings()).toMatchObject({ temperatureDelaySeconds: 0, temperatureHighC: 36, hlc: expect.stringMatching(/:edge-/) }), { timeout: 10_000, interval: 100 });
+
+      const feel = (celsius: number) => {
+        engine.reportNodeSeen('node-1', Date.now());
+        engine.ingestReading({ sensorId: 'temp-1', ts: Date.now(), status: 'ok', value: celsius });
+      };
+      const hot = () => engine.getActiveAlarms().filter((track) => track.kind === 'temperature_high' && track.coopId === 'coop-1');
+      feel(22);
+      await vi.waitFor(() => expect(engine.getCoopEvaluation('coop-1')).toBeDefined(), { timeout: 5_000, interval: 50 });
+      expect(hot()).toEqual([]);
+
+      // A manager of the farm's cloud account lowers the high limit in the dashboard.
+      const post = async (path: string, body: unknown) =>
+        fetch(`${cloud.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const email = 'manager@alarm-settings.test';
+      expect((await post('/v1/auth/register', { name: 'manager', email, password: 'alarm-settings-pass', locale: 'en' })).ok).toBe(true);
+      // Memberships come from invitations; the row is written directly to keep this test about sync.
+      await cloud.pool.query("INSERT INTO membership (farm_id, user_id, role) SELECT $1, id, 'manager' FROM app_user WHERE email = $2", [FARM, email]);
+      const { accessToken } = (await (await post('/v1/auth/login', { login: email, password: 'alarm-settings-pass' })).json()) as { accessToken: string };
+      const patched = await fetch(`${cloud.url}/v1/farms/${FARM}/alarm-settings`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+        body: JSON.stringify({ temperatureHighC: 20 }),
+      });
+      expect(patched.status, await patched.clone().text()).toBe(200);
+      await vi.waitFor(
+        async () => {
+          const settings = await test.app.inject({ method: 'GET', url: '/api/alarm-settings', headers: { authorization: `Bearer ${tokens.viewer}` } });
+          expect(settings.json<{ settings: Record<string, unknown> }>().settings).toMatchObject({ temperatureHighC: 20, temperatureDelaySeconds: 0 });
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      const audit = edge.events.query({ types: ['config_changed'], limit: 1 })[0];
+      expect(audit?.event).toMatchObject({ actorId: null, summary: 'changed alarm settings from the cloud', detail: { kind: 'alarm_settings', source: 'cloud' } });
+      await vi.waitFor(
+        () => {
+          feel(22);
+          expect(hot()).toEqual([expect.objectContaining({ alarm: expect.objectContaining({ message: expect.stringContaining('> 20.0 °C') }) })]);
+        },
+        { timeout: 5_000, interval: 100 },
+      );
+      // Both sides hold the same settings; nothing is pushed back.
+      await test.link.client()!.syncNow();
+      expect(test.link.status()).toMatchObject({ unpushedDocs: 0 });
+      expect(await cloudSettings()).toMatchObject({ temperatureHighC: 20, hlc: expect.stringMatching(/:cloud-api$/) });
     } finally {
       bridge.stop();
       engine.stop();
