@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { IdSchema, OutputSchema, TokkatotError } from '@tokkatot/shared';
 import { audit } from '../../accounts/index.js';
 import { patchDocument, RulePatchSchema, SchedulePatchSchema } from '../queries/config-edit.js';
+import { registerAlarmSettingsRoutes } from './alarm-settings-routes.js';
 import { authorizeFarm, parseInput, type FarmApiContext } from './context.js';
 
 /** Remote configuration edits: written as sync documents the edge pulls, stamped by the cloud's clock. */
@@ -46,6 +47,8 @@ export async function registerConfigRoutes(app: FastifyInstance, ctx: FarmApiCon
     await audit(ctx.pool, { action: 'config.schedule', farmId, actorId: userId, target: scheduleId, detail: changes(before, after, Object.keys(patch)), ip: request.ip, at: ctx.now() });
     return after;
   });
+
+  await registerAlarmSettingsRoutes(app, ctx);
 }
 
 function changes(before: Record<string, unknown>, after: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
