@@ -8,6 +8,8 @@ import type { AutomationSyncDeps, AutomationSyncResult } from './automation-sync
 
 const COLLECTION = 'alarm_settings';
 const MARK_KEY = `automation_sync.${COLLECTION}`;
+/** The mark's content for stored settings that do not pass the schema. */
+const INVALID = 'invalid';
 const BOOKKEEPING = new Set(['id', 'farmId', 'hlc', 'updatedAt', '_deleted']);
 const FIELDS = Object.keys(DEFAULT_ALARM_SETTINGS) as Array<keyof AlarmSettings>;
 
@@ -70,30 +72,34 @@ export class AlarmSettingsSync {
     database.transaction(() => {
       const mark = this.readMark();
       const stored = loadAutomationDocuments(this.deps.meta).alarms;
-      const mine = AlarmSettingsSchema.safeParse({ ...DEFAULT_ALARM_SETTINGS, ...(stored ?? {}) });
-      if (!mine.success) {
-        // The LAN route validates every write; a damaged record is not worth replicating.
-        if (mark?.local !== 'invalid') this.deps.log?.('cloud link: the stored alarm settings are invalid; not replicated', { error: mine.error.message });
-        this.writeMark({ local: 'invalid', fork: mark?.fork ?? null });
-        return;
-      }
-      const local = canonicalize(mine.data);
+      // Keys the engine does not know (a field of an older version) are ignored, as the engine does.
+      const mine = AlarmSettingsSchema.safeParse(settingsOf({ ...DEFAULT_ALARM_SETTINGS, ...(stored ?? {}) }));
+      const local = mine.success ? canonicalize(mine.data) : INVALID;
       const theirs = docs.get(COLLECTION, cloudFarmId);
       const forkHash = theirs ? hashDoc(theirs) : null;
       const dirty = docs.listDirty(COLLECTION, 100).some((row) => row.newDocumentState.id === cloudFarmId);
       const localChanged = mark?.local !== local;
       const forkChanged = theirs !== undefined && !dirty && mark?.fork !== forkHash;
       if (!localChanged && !forkChanged) return;
+      if (!mine.success && (!forkChanged || theirs?._deleted)) {
+        // The LAN route validates every write, so this is a damaged record: nothing to send; a valid
+        // version from the cloud may still repair it.
+        this.deps.log?.('cloud link: the stored alarm settings are invalid; not replicated', { error: mine.error.message });
+        this.writeMark({ local, fork: forkHash });
+        return;
+      }
       if (theirs && !theirs._deleted && canonicalize(withoutBookkeeping(theirs)) === local) {
         this.writeMark({ local, fork: forkHash });
         return;
       }
       // The settings cannot be removed: a tombstone from the cloud is answered with the edge's settings.
-      if (localChanged || !theirs || theirs._deleted) {
+      if (mine.success && (localChanged || !theirs || theirs._deleted)) {
         this.export(mine.data, local);
         result.exported = 1;
         return;
       }
+      // Only a changed cloud version is left here (the branches above took every other case).
+      if (!theirs) return;
       const checked = this.check(theirs);
       if (Array.isArray(checked)) {
         this.writeMark({ local, fork: forkHash });

@@ -134,4 +134,22 @@ describe('AlarmSettingsSync', () => {
     expect(sync.reconcile()).toEqual({ exported: 1, imported: 0, refused: 0 });
     expect(cloudCopy()).toMatchObject({ temperatureLowC: 12, _deleted: false });
   });
+  it('ignores keys the engine does not know, and lets a valid cloud version repair damaged stored settings', () => {
+    const meta = test.edge.repositories.meta;
+    saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), alarms: { temperatureHighC: 30, sirenVolume: 11 } });
+    expect(sync.reconcile()).toMatchObject({ exported: 1 });
+    expect(cloudCopy()).toEqual(expect.objectContaining({ temperatureHighC: 30, temperatureLowC: 15 }));
+    expect(cloudCopy()).not.toHaveProperty('sirenVolume');
+    pushAll();
+    // A record the LAN route would never write: nothing goes up, one log line.
+    saveAutomationDocuments(meta, { ...loadAutomationDocuments(meta), alarms: { temperatureHighC: 99 } });
+    expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });
+    expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });
+    expect(logged).toEqual(['cloud link: the stored alarm settings are invalid; not replicated']);
+    expect(cloudCopy()).toMatchObject({ temperatureHighC: 30 });
+    pull({ temperatureHighC: 32 }, T0 + 60_000);
+    expect(sync.reconcile()).toEqual({ exported: 0, imported: 1, refused: 0 });
+    expect(stored()).toMatchObject({ temperatureHighC: 32, temperatureLowC: 15 });
+    expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });
+  });
 });
