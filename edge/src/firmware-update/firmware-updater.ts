@@ -324,10 +324,29 @@ export class FirmwareUpdater extends EventEmitter<FirmwareUpdaterEvents> {
     }
     this.emit('progress', { nodeId, phase: 'verify', offset: size, size });
     if (status.state === 'ready') return resumedFrom;
-    const verified = await this.waitStatus(nodeId, (s) => s.state === 'ready' || s.state === 'failed' || s.error !== null, this.verifyTimeoutMs(size));
+    // The node reports its result once; on a noisy line that frame can be lost. The same begin
+    // never restarts anything — it only makes the node say where it is (verifying, ready, failed).
+    const verified = await this.awaitVerification(nodeId, size, () => this.devices.sendUpdateMessage(nodeId, begin));
     if (!verified) throw new UpdateAbort({ status: 'failed', nodeId, reason: 'no verification result from the node' });
     this.failIfRefused(nodeId, verified);
     return resumedFrom;
+  }
+
+  /** Waits for the node's verification result, asking again whenever it has been quiet for a while. */
+  private async awaitVerification(nodeId: string, size: number, ask: () => Promise<boolean>): Promise<UpdateStatusMessage | null> {
+    const final = (s: UpdateStatusMessage) => s.state === 'ready' || s.state === 'failed' || s.error !== null;
+    const quietMs = 2 * (this.options.statusTimeoutMs ?? 1000);
+    const deadline = Date.now() + this.verifyTimeoutMs(size);
+    while (Date.now() < deadline) {
+      const verified = await this.waitStatus(nodeId, final, Math.max(50, Math.min(quietMs, deadline - Date.now())));
+      if (verified) return verified;
+      if (Date.now() >= deadline) break;
+      const answer = this.waitStatus(nodeId, final, Math.max(50, Math.min(quietMs, deadline - Date.now())));
+      await ask();
+      const asked = await answer;
+      if (asked) return asked;
+    }
+    return null;
   }
 
   private verifyTimeoutMs(size: number): number {
