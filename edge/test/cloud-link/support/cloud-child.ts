@@ -50,8 +50,12 @@ export async function startCloudChild(): Promise<CloudChild> {
   const dbUrl = new URL(adminUrl);
   dbUrl.pathname = `/${name}`;
   const port = await freePort();
+  // Without REDIS_URL the child counts its requests in memory: with the test services' Redis, every
+  // cloud child of every concurrent test run would share one per-IP budget (127.0.0.1) and throttle
+  // the others' sync loops.
+  const { REDIS_URL: _sharedLimiter, ...inherited } = process.env;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLOUD_MAIN], {
-    env: { ...process.env, DATABASE_URL: dbUrl.toString(), JWT_SECRET, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error' },
+    env: { ...inherited, DATABASE_URL: dbUrl.toString(), JWT_SECRET, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,9 @@ import { seedCoop, testConfig, type TestEdge } from '../../helpers.js';
 const edge = createEdge({ config: testConfig(process.env.DATA_DIR!), clock: systemClock, passwordCost: { memoryCost: 4096, timeCost: 1 } });
 await edge.start();
 const bps = Number(process.env.UPLOAD_BPS ?? '0');
-const link = new CloudLink(edge, { url: process.env.CLOUD_URL!, readingsIntervalMs: 20, periodicSyncMs: 100, ...(bps ? { uploadBytesPerSecond: bps } : {}) });
+// New records and the live stream trigger passes; the periodic pass is only a fallback. Every pass
+// pulls each collection, so a short period alone would spend the cloud's 1000 requests a minute.
+const link = new CloudLink(edge, { url: process.env.CLOUD_URL!, readingsIntervalMs: 20, periodicSyncMs: 1000, ...(bps ? { uploadBytesPerSecond: bps } : {}) });
 link.start();
 
 const batches = Number(process.env.GENERATE ?? '0');
