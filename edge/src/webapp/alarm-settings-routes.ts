@@ -1,4 +1,4 @@
-import { TokkatotError, parseOrThrow } from '@tokkatot/shared';
+import { AlarmSettingsSchema, TokkatotError, parseOrThrow } from '@tokkatot/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,29 +18,8 @@ export interface AlarmSettingsOptions {
   authenticate: Authenticate;
 }
 
-const Celsius = z.number().min(-10, 'must be at least -10 °C').max(50, 'must be at most 50 °C');
-const Offset = z.number().min(0.5, 'must be at least 0.5 °C').max(20, 'must be at most 20 °C');
-const Delay = (min: number, max: number) => z.number().int().min(min, `must be at least ${min} s`).max(max, `must be at most ${max} s`);
-
-/** The farm's alarm settings (AlarmSettings of the automation), all fields required. */
-export const AlarmSettingsSchema = z
-  .strictObject({
-    temperatureHighC: Celsius,
-    temperatureLowC: Celsius,
-    aboveTargetC: Offset,
-    belowTargetC: Offset,
-    temperatureDelaySeconds: Delay(0, 3600),
-    waterDelaySeconds: Delay(0, 3600),
-    nodeOfflineSeconds: Delay(30, 3600),
-    sensorFailureDelaySeconds: Delay(0, 3600),
-    outputConfirmSeconds: Delay(5, 600),
-    reminderSeconds: Delay(0, 86_400),
-    test: z.strictObject({ cron: z.string().trim().min(9).max(120), durationSeconds: Delay(5, 600) }).nullable(),
-  })
-  .refine((settings) => settings.temperatureLowC < settings.temperatureHighC, {
-    message: 'the low alarm must be below the high alarm',
-    path: ['temperatureLowC'],
-  });
+/** The farm's alarm settings, all fields required: the shared schema the cloud and the sync use too. */
+export { AlarmSettingsSchema };
 
 /** Stored settings over the defaults: what the automation runs with (buildAutomationConfig does the same). */
 export function effectiveAlarmSettings(stored: Record<string, unknown> | undefined): AlarmSettings {

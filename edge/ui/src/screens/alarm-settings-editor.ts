@@ -24,7 +24,7 @@ interface AlarmSettings {
   test: { cron: string; durationSeconds: number } | null;
 }
 
-/** Field, label and limits (min, max, whole) — the same as the edge's AlarmSettingsSchema. */
+/** Field, label and limits (min, max, whole) — the same as AlarmSettingsSchema in shared. */
 const FIELDS = [
   ['temperatureHighC', 'alarmHigh', -10, 50, false],
   ['temperatureLowC', 'alarmLow', -10, 50, false],
