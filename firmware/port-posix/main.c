@@ -36,6 +36,16 @@ static void on_reboot(int sig) {
   reboot_requested = 1;
 }
 
+/* SIGUSR2 starts a heat wave (outside air HEAT_WAVE_C warmer) and the next one ends it: a change
+   of weather a demo or a test can cause at any time, instead of waiting for the day to turn. */
+#define HEAT_WAVE_C 8.0
+static volatile sig_atomic_t heat_wave_signals = 0;
+
+static void on_heat_wave(int sig) {
+  (void)sig;
+  heat_wave_signals++;
+}
+
 static uint64_t monotonic_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -157,6 +167,7 @@ static void usage(FILE *to) {
           "  --stuck-relay CH[:on|off]  output whose relay ignores its coil (default stuck on)\n"
           "  --line-noise P        probability per frame of a flipped bit and of junk bytes\n"
           "  --reboot-after-ms N   reboot once after N ms (SIGUSR1 reboots at any time)\n"
+          "                        SIGUSR2 starts a heat wave (outside air 8 C warmer); the next one ends it\n"
           "  --reset-reason R      reported at first boot: power_on watchdog brownout panic external\n"
           "  --ack-delay-ms N      hold acks back N ms (to kill the node mid-command in tests)\n"
           "  --echo                bare transport echo (benchmark baseline): no node, bytes go back\n"
@@ -303,6 +314,7 @@ int main(int argc, char **argv) {
   signal(SIGINT, on_stop);
   signal(SIGTERM, on_stop);
   signal(SIGUSR1, on_reboot);
+  signal(SIGUSR2, on_heat_wave);
   signal(SIGPIPE, SIG_IGN);
   if (exit_with_parent) {
 #ifdef __linux__
@@ -356,6 +368,7 @@ int main(int argc, char **argv) {
   (void)password;
 #endif
 
+  sig_atomic_t heat_waves_seen = 0;
   while (!stop_requested) {
     uint8_t buf[512];
     coop_actuators_t act;
@@ -384,6 +397,13 @@ int main(int argc, char **argv) {
     }
 #endif
     if (echo) continue;
+    if (heat_wave_signals != heat_waves_seen) {
+      heat_waves_seen = heat_wave_signals;
+      double shift = (heat_waves_seen % 2 == 1) ? HEAT_WAVE_C : -HEAT_WAVE_C;
+      sim.coop.outside_min_c += shift;
+      sim.coop.outside_max_c += shift;
+      sim_log("heat wave %s: outside air %+.0f C", shift > 0 ? "begins" : "ends", shift);
+    }
     if (reboot_requested || sim.reboot_pending || (reboot_after_ms >= 0 && sim.now_ms - start_ms >= (uint64_t)reboot_after_ms)) {
       uint32_t boot_id = random_boot_id();
       reboot_requested = 0;
