@@ -5,6 +5,7 @@ import { checkSchedule } from '../automation/schedule.js';
 import { checkAutomationDocuments } from '../control/automation-documents-check.js';
 import { loadAutomationDocuments, saveAutomationDocuments } from '../control/automation-documents.js';
 import type { AutomationSyncDeps, AutomationSyncResult } from './automation-sync.js';
+import { ConfigChangePass } from './config-change-pass.js';
 
 const COLLECTION = 'alarm_settings';
 const MARK_KEY = `automation_sync.${COLLECTION}`;
@@ -37,33 +38,9 @@ interface Mark {
  *   stamp to compare, and the edge is the safety side. The sync client's merge has already given
  *   the edge the temperature limits on a same-field conflict (`ownedFields`).
  */
-export class AlarmSettingsSync {
-  private unsubscribe: (() => void) | undefined;
-
-  constructor(private readonly deps: AutomationSyncDeps) {}
-
-  start(): void {
-    if (this.unsubscribe) return;
-    this.unsubscribe = this.deps.bus.on('eventAppended', ({ event }) => {
-      if (event.type === 'config_changed') this.run();
-    });
-    this.run();
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-
-  /** One pass that never throws (timers and listeners call it); a failure is logged. */
-  run(): AutomationSyncResult | undefined {
-    if (!this.deps.database.db.open) return undefined;
-    try {
-      return this.reconcile();
-    } catch (error) {
-      this.deps.log?.('cloud link: alarm settings not replicated', { error: (error as Error).message });
-      return undefined;
-    }
+export class AlarmSettingsSync extends ConfigChangePass<AutomationSyncResult> {
+  constructor(private readonly deps: AutomationSyncDeps) {
+    super(deps, 'alarm settings');
   }
 
   reconcile(): AutomationSyncResult {

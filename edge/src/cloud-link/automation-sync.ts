@@ -9,6 +9,7 @@ import type { EdgeBus } from '../events/edge-bus.js';
 import type { EventLog } from '../events/event-log.js';
 import type { HlcSource } from '../hlc-source.js';
 import type { RegistryService } from '../registry/registry-service.js';
+import { ConfigChangePass } from './config-change-pass.js';
 
 /** The automation documents that replicate, by sync collection. */
 const SPECS = [
@@ -77,33 +78,9 @@ export interface AutomationSyncResult {
  * version reaches this pass (the edge owns the safety-critical fields of `SYNC_COLLECTIONS`).
  * Everything happens in one SQLite transaction, so a kill leaves either the old or the new state.
  */
-export class AutomationSync {
-  private unsubscribe: (() => void) | undefined;
-
-  constructor(private readonly deps: AutomationSyncDeps) {}
-
-  start(): void {
-    if (this.unsubscribe) return;
-    this.unsubscribe = this.deps.bus.on('eventAppended', ({ event }) => {
-      if (event.type === 'config_changed') this.run();
-    });
-    this.run();
-  }
-
-  stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-
-  /** One pass that never throws (timers and listeners call it); a failure is logged. */
-  run(): AutomationSyncResult | undefined {
-    if (!this.deps.database.db.open) return undefined;
-    try {
-      return this.reconcile();
-    } catch (error) {
-      this.deps.log?.('cloud link: automation configuration not replicated', { error: (error as Error).message });
-      return undefined;
-    }
+export class AutomationSync extends ConfigChangePass<AutomationSyncResult> {
+  constructor(private readonly deps: AutomationSyncDeps) {
+    super(deps, 'automation configuration');
   }
 
   /** Exports edge edits and applies cloud versions; returns what changed. */
