@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeHlc } from '@tokkatot/shared';
+import { DEFAULT_ALARM_SETTINGS, decodeHlc } from '@tokkatot/shared';
 import { createMergePolicy, mergeDocs, type WireDoc } from '@tokkatot/sync';
 import { createMember, type TestAccount } from '../support/accounts.js';
 import type { FarmFixture } from '../support/cloud-fixture.js';
@@ -23,17 +23,7 @@ const reported = {
   farmId: 'farm-s',
   hlc: `${String(DAY0).padStart(15, '0')}:00000:edge-pi`,
   updatedAt: DAY0,
-  temperatureHighC: 36,
-  temperatureLowC: 15,
-  aboveTargetC: 5,
-  belowTargetC: 5,
-  temperatureDelaySeconds: 120,
-  waterDelaySeconds: 60,
-  nodeOfflineSeconds: 120,
-  sensorFailureDelaySeconds: 30,
-  outputConfirmSeconds: 30,
-  reminderSeconds: 900,
-  test: null,
+  ...DEFAULT_ALARM_SETTINGS,
 };
 
 const edgePush = async (fixture: FarmFixture, doc: Record<string, unknown>) =>

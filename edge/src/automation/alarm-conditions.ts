@@ -1,4 +1,4 @@
-import type { AlarmSettings, Schedule } from '@tokkatot/shared';
+import { DEFAULT_ALARM_SETTINGS, type AlarmSettings, type Schedule } from '@tokkatot/shared';
 import type { AlarmCondition } from './alarm-lifecycle.js';
 import type { ExclusionCause } from './sensor-combination.js';
 import { evaluateSchedule } from './schedule.js';
@@ -6,20 +6,8 @@ import { evaluateSchedule } from './schedule.js';
 /** Farm-wide alarm thresholds and timings: the shared schema's type (defaults in DEFAULT_ALARM_SETTINGS). */
 export type { AlarmSettings } from '@tokkatot/shared';
 
-/** Defaults after the Munters Trio and the original product (water: one continuous minute). */
-export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
-  temperatureHighC: 36,
-  temperatureLowC: 15,
-  aboveTargetC: 5,
-  belowTargetC: 5,
-  temperatureDelaySeconds: 120,
-  waterDelaySeconds: 60,
-  nodeOfflineSeconds: 120,
-  sensorFailureDelaySeconds: 30,
-  outputConfirmSeconds: 30,
-  reminderSeconds: 900,
-  test: null,
-};
+/** Defaults after the Munters Trio and the original product: one definition, in shared. */
+export { DEFAULT_ALARM_SETTINGS };
 
 /** What the alarm conditions look at, per coop. */
 export interface CoopAlarmSnapshot {

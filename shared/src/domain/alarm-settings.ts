@@ -36,6 +36,21 @@ const lowBelowHighIssue = { message: 'the low alarm must be below the high alarm
 export const AlarmSettingsSchema = z.strictObject(AlarmSettingsShape).refine(lowBelowHigh, lowBelowHighIssue);
 export type AlarmSettings = z.infer<typeof AlarmSettingsSchema>;
 
+/** Defaults after the Munters Trio and the original product (water: one continuous minute). */
+export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
+  temperatureHighC: 36,
+  temperatureLowC: 15,
+  aboveTargetC: 5,
+  belowTargetC: 5,
+  temperatureDelaySeconds: 120,
+  waterDelaySeconds: 60,
+  nodeOfflineSeconds: 120,
+  sensorFailureDelaySeconds: 30,
+  outputConfirmSeconds: 30,
+  reminderSeconds: 900,
+  test: null,
+};
+
 /**
  * The farm's alarm settings as a replicated document (collection `alarm_settings`): one per farm,
  * its id is the farm id. The edge writes its effective settings (defaults where none were set)
