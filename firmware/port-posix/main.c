@@ -52,6 +52,24 @@ static uint64_t monotonic_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Noise on what the node hears, decided once per frame (at each delimiter: does a bit of the
+ * next frame flip?), so the rate is the documented one whatever the grouping of bytes into
+ * reads — a loaded machine hands over several frames per read. */
+static void add_line_noise(uint8_t *buf, size_t n) {
+  static long flip_in = -1; /* bytes until the pending flip; -1 when none is pending */
+  size_t i;
+  for (i = 0; i < n; i++) {
+    if (buf[i] == 0) {
+      if (flip_in < 0 && sim_random() < sim.line_noise) flip_in = rand() % 16;
+    } else if (flip_in == 0) {
+      buf[i] ^= (uint8_t)(1u << (rand() % 8));
+      flip_in = -1;
+    } else if (flip_in > 0) {
+      flip_in--;
+    }
+  }
+}
+
 static uint32_t random_boot_id(void) {
   uint32_t id = 0;
   int fd = open("/dev/urandom", O_RDONLY);
@@ -383,7 +401,7 @@ int main(int argc, char **argv) {
         } else if (n > 0 && sim.never_healthy) {
           /* The faulty image of the rollback test: its link never hears the edge. */
         } else if (n > 0) {
-          if (sim.line_noise > 0 && sim_random() < sim.line_noise) buf[rand() % n] ^= (uint8_t)(1u << (rand() % 8));
+          if (sim.line_noise > 0) add_line_noise(buf, (size_t)n);
           tk_node_receive_bytes(&node, buf, (size_t)n, (uint32_t)sim.now_ms);
         }
       } else if (ready > 0) {
