@@ -13,7 +13,7 @@ export interface ReplicaState {
   docs: Record<ReplicatedName, ConfigDoc[]>;
 }
 
-const empty = (): Record<ReplicatedName, ConfigDoc[]> => ({ coops: [], sensors: [], outputs: [], rules: [], schedules: [], flocks: [] });
+const empty = (): Record<ReplicatedName, ConfigDoc[]> => ({ coops: [], sensors: [], outputs: [], rules: [], schedules: [], flocks: [], alarm_settings: [] });
 
 export const replica = createStore<ReplicaState>({ farmId: null, status: 'idle', syncedAt: null, docs: empty() });
 

@@ -10,6 +10,7 @@ import { formatWhen, keyOr } from '../i18n/i18n.js';
 import { atLeast } from '../roles.js';
 import { api, refreshAlarms, roleOn, store } from '../state.js';
 import { useStore } from '../store.js';
+import { AlarmLimits } from './alarm-limits.js';
 
 /** One alarm with its kind, severity, state in words, and "acknowledge" for workers and up. */
 export function AlarmItem({ farmId, alarm, coopName }: { farmId: string; alarm: Alarm; coopName: string | undefined }) {
@@ -56,6 +57,7 @@ export function FarmAlarms({ farmId }: { farmId: string }) {
   const coops = state.farm[farmId]?.data.coops ?? [];
   const coopName = (id: string | null) => coops.find((coop) => coop.id === id)?.name;
   return html`<h2>${t('alarmsTitle')}</h2>
+    <${AlarmLimits} farmId=${farmId} />
     <div class="ranges" role="group" aria-label=${t('alarmsTitle')}>
       <button type="button" class=${which === 'open' ? 'choice selected' : 'choice'} aria-pressed=${which === 'open'} onClick=${() => setWhich('open')}>${t('showOpen')}</button>
       <button type="button" class=${which === 'all' ? 'choice selected' : 'choice'} aria-pressed=${which === 'all'} onClick=${() => setWhich('all')}>${t('showAll')}</button>
