@@ -15,31 +15,13 @@
 #include "test_board.h"
 #include "tokkatot/node.h"
 #include "tokkatot/sha256.h"
+#include "update_harness.h"
 
 #define BOOT_ID 0x51u
 #define IMAGE_BYTES 10000u
 #define CHUNK 200u
 
-static tk_node_t node;
 static uint8_t image[IMAGE_BYTES];
-static uint16_t seq;
-
-static void deliver(tk_msg_t *m, uint32_t now) {
-  uint8_t wire[TK_MAX_STUFFED_BYTES + 1];
-  size_t n;
-  m->seq = seq++;
-  n = tk_msg_encode_wire(m, wire, sizeof wire);
-  assert_true(n > 0);
-  /* Keep room in the fake's log: only the latest messages matter to these tests. */
-  if (fake.sent_count > FAKE_SENT_MAX - 16) fake.sent_count = 0;
-  tk_node_receive_bytes(&node, wire, n, now);
-}
-
-static const tk_update_status_t *last_status(void) {
-  const tk_msg_t *m = fake_last(TK_MSG_UPDATE_STATUS, 0);
-  assert_non_null(m);
-  return &m->u.update_status;
-}
 
 static void make_image(void) {
   size_t i;
@@ -79,20 +61,6 @@ static void send_simple(uint8_t type, uint32_t now) {
   deliver(&m, now);
 }
 
-static void boot(uint32_t now) {
-  tk_msg_t c;
-  memset(&c, 0, sizeof c);
-  c.type = TK_MSG_CONFIG;
-  c.u.config.id = 1;
-  c.u.config.link_timeout_ms = 30000;
-  c.u.config.heartbeat_period_ms = 1000;
-  c.u.config.output_count = 2;
-  c.u.config.outputs[0] = (tk_output_config_t){CH_FAN, true, 3600};
-  c.u.config.outputs[1] = (tk_output_config_t){CH_HEATER, false, 1800};
-  tk_node_init(&node, &test_board, BOOT_ID, TK_RESET_POWER_ON, now);
-  if (!fake.has_stored_config) deliver(&c, now);
-}
-
 /* Streams every chunk from offset, ticking so verification runs; returns the time reached. */
 static uint32_t stream_from(uint32_t offset, uint32_t now) {
   for (; offset < IMAGE_BYTES; offset += CHUNK) send_chunk(offset, now++);
@@ -104,7 +72,7 @@ static int setup(void **state) {
   (void)state;
   fake_reset();
   make_image();
-  seq = 1;
+  harness_reset(BOOT_ID);
   return 0;
 }
 

@@ -18,30 +18,13 @@
 #include "test_board.h"
 #include "tokkatot/node.h"
 #include "tokkatot/sha256.h"
+#include "update_harness.h"
 
 #define BOOT_ID 0x61u
 #define IMAGE_BYTES 20000u
 #define URL "http://127.0.0.1:8080/firmware/image.bin"
 
-static tk_node_t node;
 static uint8_t image[IMAGE_BYTES];
-static uint16_t seq;
-
-static void deliver(tk_msg_t *m, uint32_t now) {
-  uint8_t wire[TK_MAX_STUFFED_BYTES + 1];
-  size_t n;
-  m->seq = seq++;
-  n = tk_msg_encode_wire(m, wire, sizeof wire);
-  assert_true(n > 0);
-  if (fake.sent_count > FAKE_SENT_MAX - 16) fake.sent_count = 0;
-  tk_node_receive_bytes(&node, wire, n, now);
-}
-
-static const tk_update_status_t *last_status(void) {
-  const tk_msg_t *m = fake_last(TK_MSG_UPDATE_STATUS, 0);
-  assert_non_null(m);
-  return &m->u.update_status;
-}
 
 static tk_msg_t fetch_msg(const uint8_t *data) {
   tk_msg_t m;
@@ -55,20 +38,6 @@ static tk_msg_t fetch_msg(const uint8_t *data) {
   tk_sha256_update(&c, data, IMAGE_BYTES);
   tk_sha256_final(&c, m.u.update_fetch.sha256);
   return m;
-}
-
-static void boot(uint32_t now) {
-  tk_msg_t c;
-  memset(&c, 0, sizeof c);
-  c.type = TK_MSG_CONFIG;
-  c.u.config.id = 1;
-  c.u.config.link_timeout_ms = 30000;
-  c.u.config.heartbeat_period_ms = 1000;
-  c.u.config.output_count = 2;
-  c.u.config.outputs[0] = (tk_output_config_t){CH_FAN, true, 3600};
-  c.u.config.outputs[1] = (tk_output_config_t){CH_HEATER, false, 1800};
-  tk_node_init(&node, &test_board, BOOT_ID, TK_RESET_POWER_ON, now);
-  if (!fake.has_stored_config) deliver(&c, now);
 }
 
 /* Every output in its fail-safe state: the fan on, the heater (never on in fail-safe) off. */
@@ -106,7 +75,7 @@ static int setup(void **state) {
   fake_reset();
   for (i = 0; i < IMAGE_BYTES; i++) image[i] = (uint8_t)(i * 13u + (i >> 7));
   fake_fetch_reset(image, IMAGE_BYTES);
-  seq = 1;
+  harness_reset(BOOT_ID);
   return 0;
 }
 
