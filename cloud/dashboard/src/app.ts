@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { Icon } from './components/icons.js';
 import { TopBar } from './components/top-bar.js';
 import { useT } from './components/use-t.js';
 import { html } from './html.js';
@@ -9,23 +10,47 @@ import { FarmMembers } from './screens/farm-members.js';
 import { FarmSchedules } from './screens/farm-schedules.js';
 import { FarmShell } from './screens/farm-shell.js';
 import { FarmsScreen } from './screens/farms.js';
+import { link } from './screens/link.js';
 import { LoginScreen } from './screens/login.js';
 import { parseRoute, type Route } from './routes.js';
-import { refreshMe, store } from './state.js';
+import { currentUser, navigate, refreshMe, store } from './state.js';
 import { useStore } from './store.js';
 
-type FirmwareModule = typeof import('./screens/farm-firmware.js');
-
-/** The firmware section is loaded on first visit, keeping it out of the first screen's JavaScript. */
-function LazyFirmware({ farmId }: { farmId: string }) {
-  const { t } = useT();
-  const [module, setModule] = useState<FirmwareModule | null>(null);
-  const [failed, setFailed] = useState(false);
+/** A screen module loaded on first visit, keeping it out of the first screen's JavaScript. */
+function useLazy<T>(load: () => Promise<T>): T | 'loading' | 'failed' {
+  const [module, setModule] = useState<T | 'loading' | 'failed'>('loading');
   useEffect(() => {
-    void import('./screens/farm-firmware.js').then(setModule, () => setFailed(true));
-  }, []);
-  if (module) return html`<${module.FarmFirmware} farmId=${farmId} />`;
+    void load().then(setModule, () => setModule('failed'));
+  }, [load]);
+  return module;
+}
+
+const loadFirmware = () => import('./screens/farm-firmware.js');
+const loadAdminFirmware = () => import('./screens/admin-firmware.js');
+
+function Loading({ failed }: { failed: boolean }) {
+  const { t } = useT();
   return html`<p class="muted">${t(failed ? 'errorGeneric' : 'loading')}</p>`;
+}
+
+function LazyFirmware({ farmId }: { farmId: string }) {
+  const module = useLazy(loadFirmware);
+  if (typeof module === 'string') return html`<${Loading} failed=${module === 'failed'} />`;
+  return html`<${module.FarmFirmware} farmId=${farmId} />`;
+}
+
+/** Platform administrators only; anyone else gets a plain refusal (the API refuses them too). */
+function LazyAdminFirmware() {
+  const module = useLazy(loadAdminFirmware);
+  if (typeof module === 'string') return html`<${Loading} failed=${module === 'failed'} />`;
+  return html`<${module.AdminFirmware} />`;
+}
+
+function NotAdmin() {
+  const { t } = useT();
+  return html`<h1>${t('admTitle')}</h1>
+    <p class="feedback error" role="alert" data-testid="admin-not-allowed"><${Icon} name="warning" /> <span>${t('admNotAdmin')}</span></p>
+    <p><a class="back" href="/" onClick=${link(navigate)}><${Icon} name="back" /> ${t('back')}</a></p>`;
 }
 
 function Screen({ route }: { route: Route }) {
@@ -33,6 +58,8 @@ function Screen({ route }: { route: Route }) {
   switch (route.kind) {
     case 'farms':
       return html`<${FarmsScreen} />`;
+    case 'adminFirmware':
+      return currentUser()?.admin ? html`<${LazyAdminFirmware} />` : html`<${NotAdmin} />`;
     case 'coop':
       return html`<${FarmShell} farmId=${route.farmId} tab=${null}><${CoopScreen} farmId=${route.farmId} coopId=${route.coopId} /><//>`;
     case 'farm': {

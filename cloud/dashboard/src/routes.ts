@@ -1,7 +1,12 @@
 import type { FarmTab } from './screens/farm-shell.js';
 
-/** A client route: the farms list, a farm's tab, or one coop. */
-export type Route = { kind: 'farms' } | { kind: 'farm'; farmId: string; tab: FarmTab } | { kind: 'coop'; farmId: string; coopId: string } | { kind: 'missing' };
+/** A client route: the farms list, a farm's tab, one coop, or the platform's firmware rollouts (administrators). */
+export type Route =
+  | { kind: 'farms' }
+  | { kind: 'farm'; farmId: string; tab: FarmTab }
+  | { kind: 'coop'; farmId: string; coopId: string }
+  | { kind: 'adminFirmware' }
+  | { kind: 'missing' };
 
 export function parseRoute(path: string): Route {
   if (path === '/' || path === '') return { kind: 'farms' };
@@ -11,6 +16,7 @@ export function parseRoute(path: string): Route {
   } catch {
     return { kind: 'missing' };
   }
+  if (parts.length === 2 && parts[0] === 'admin' && parts[1] === 'firmware') return { kind: 'adminFirmware' };
   if (parts[0] !== 'farms' || !parts[1]) return { kind: 'missing' };
   const farmId = parts[1];
   if (parts.length === 2) return { kind: 'farm', farmId, tab: 'coops' };

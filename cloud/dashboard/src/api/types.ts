@@ -165,3 +165,48 @@ export interface FarmFirmware {
   target: { release: FirmwareReleaseSummary | null; hlc: string; updatedAt: number } | null;
   nodes: FirmwareNode[];
 }
+
+/** GET /v1/firmware/releases: a signed release in the catalogue, with when the cloud imported it. */
+export interface CatalogueRelease extends FirmwareReleaseSummary {
+  size: number;
+  sha256: string;
+  objectKey: string;
+  importedAt: number;
+}
+
+/** A channel's rollout as the admin routes answer it. */
+export interface ChannelRollout {
+  channel: FirmwareChannel;
+  version: string;
+  board: string;
+  percent: number;
+  updatedBy: string | null;
+  updatedAt: number;
+}
+
+/** GET /v1/admin/firmware/channels: one entry per channel. */
+export interface ChannelState {
+  channel: FirmwareChannel;
+  rollout: ChannelRollout | null;
+  /** Farms on the channel, and those of them inside the rollout's stage. */
+  farms: number;
+  inStage: number;
+}
+
+/** The answer of PUT /v1/admin/firmware/channels/:channel. */
+export interface RolloutAnswer {
+  rollout: ChannelRollout;
+  previous: ChannelRollout | null;
+  farms: number;
+  inStage: number;
+  retargetedFarms: string[];
+}
+
+/** The answer of POST /v1/admin/firmware/import. */
+export interface ImportReport {
+  added: string[];
+  updated: string[];
+  unchanged: number;
+  refused: Array<{ index: number; version: string | null; board: string | null; reason: string }>;
+  retargetedFarms: string[];
+}

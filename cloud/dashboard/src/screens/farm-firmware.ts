@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import type { FarmFirmware as FarmFirmwareView, FirmwareChannel, FirmwareNode, FirmwareSettings } from '../api/types.js';
+import { FeedbackLine, fill, type Feedback } from '../components/feedback-line.js';
 import { Icon, type IconName } from '../components/icons.js';
 import { LastSynced } from '../components/last-synced.js';
 import { useT } from '../components/use-t.js';
@@ -13,7 +14,6 @@ import { api, currentUser, roleOn, store } from '../state.js';
 import { useStore } from '../store.js';
 
 const CHANNELS: FirmwareChannel[] = ['stable', 'beta'];
-type Feedback = { kind: 'ok' | 'error'; key: MessageKey; detail?: string };
 
 const snapshotName = (farmId: string) => `firmware.${farmId}`;
 const path = (farmId: string) => `/v1/farms/${encodeURIComponent(farmId)}/firmware`;
@@ -29,21 +29,10 @@ function keepFirmware(farmId: string, data: FarmFirmwareView): Snapshot<FarmFirm
   return user ? writeSnapshot(user.id, snapshotName(farmId), data) : { savedAt: Date.now(), data };
 }
 
-/** "{version}" and "{percent}" in a catalogue sentence. */
-const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
-
 /** An API refusal in the person's language, with the server's message as detail (it is English). */
 function failure(error: unknown): Feedback {
   const code = error instanceof ApiError ? error.code : '';
   return { kind: 'error', key: code === 'FORBIDDEN' ? 'notAllowed' : code === 'UNREACHABLE' ? 'unreachable' : 'saveFailed', ...(error instanceof ApiError && code !== 'UNREACHABLE' ? { detail: error.message } : {}) };
-}
-
-function FeedbackLine({ feedback, testId }: { feedback: Feedback | null; testId: string }) {
-  const { t } = useT();
-  if (!feedback) return null;
-  return html`<p class=${`feedback ${feedback.kind}`} role=${feedback.kind === 'error' ? 'alert' : 'status'} data-testid=${testId}>
-    <${Icon} name=${feedback.kind === 'ok' ? 'check' : 'warning'} /> ${t(feedback.key)}${feedback.detail ? html` <span lang="en">(${feedback.detail})</span>` : null}
-  </p>`;
 }
 
 /** A node's state against the farm's target: an icon and words, never a colour alone. */
@@ -184,7 +173,7 @@ export function FarmFirmware({ farmId }: { farmId: string }) {
   const { window, paused, channel } = view.settings;
   const rollout = view.rollout;
   const rolloutText = rollout
-    ? fill(t(rollout.inStage ? 'fwRolloutIn' : 'fwRolloutOutside'), { version: rollout.version, percent: localDigits(locale, String(rollout.percent)) })
+    ? fill(t(rollout.inStage ? 'fwRolloutIn' : 'fwRolloutOutside'), { version: rollout.version, percent: rollout.percent }, locale)
     : t('fwNoRollout');
   return html`${title}
     <${LastSynced} at=${snapshot.savedAt} timeZone=${timeZone} testId="firmware-synced" />

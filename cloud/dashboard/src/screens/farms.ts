@@ -17,13 +17,20 @@ function coopCount(farm: FarmOverview): number {
 /** Every farm of the account: online or not, when its controller last synced, open alarms. */
 export function FarmsScreen() {
   const { t, locale } = useT();
-  const { farms } = useStore(store);
+  const { farms, session } = useStore(store);
   useEffect(() => {
     void refreshFarms().catch(() => undefined);
   }, []);
-  if (!farms) return html`<p class="muted">${t('loading')}</p>`;
+  // Platform administrators reach the rollouts from here; the API checks the flag again.
+  const adminLink = session?.user.admin
+    ? html`<a class="card card-link admin-link" href="/admin/firmware" data-testid="admin-firmware-link" onClick=${link(navigate)}>
+        <span class="row-title"><span><${Icon} name="chip" /> ${t('navAdminFirmware')}</span><${Icon} name="chevron" /></span>
+      </a>`
+    : null;
+  if (!farms) return html`${adminLink}<p class="muted">${t('loading')}</p>`;
   return html`<h1>${t('farmsTitle')}</h1>
     <${LastSynced} at=${farms.savedAt} />
+    ${adminLink}
     ${farms.data.length === 0 ? html`<p class="card">${t('noFarms')}</p>` : null}
     <ul class="farm-list" data-testid="farm-list">
       ${farms.data.map(
