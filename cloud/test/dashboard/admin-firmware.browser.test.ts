@@ -95,7 +95,8 @@ async function importByApi(admin: TestAccount): Promise<void> {
   expect(answer.statusCode).toBe(200);
 }
 
-const fillIn = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+/** A catalogue sentence with its placeholders filled; a missing key fails the comparison it is used in. */
+const fillIn = (text: string | undefined, values: Record<string, string>) => (text ?? '<missing>').replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
 const text = async (page: Page, selector: string) => (await page.textContent(selector))?.replace(/\s+/g, ' ').trim();
 const stableRow = async () => (await db.pool.query<{ version: string; board: string; percent: number }>("SELECT version, board, percent FROM firmware_rollout WHERE channel = 'stable'")).rows[0];
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -6,6 +6,7 @@ import {
   FACTORY_VERSION,
   HEATER,
   NEW_VERSION,
+  cutPowerDuringTransfer,
   addCleanup,
   journalKinds,
   makeImage,
@@ -98,20 +99,11 @@ describe('firmware update by pull over Wi-Fi (MQTT)', () => {
     const image = makeImage(NEW_VERSION, { size: 96 * 1024 });
     const { requests, updater } = await startPull(rig);
     const outputs = watchOutputs(rig);
-    let reachedBeforeCut = 0;
-    let cut: Promise<void> | null = null;
-    updater.on('progress', (p) => {
-      if (p.phase === 'transfer' && p.offset >= 32 * 1024 && !cut) {
-        reachedBeforeCut = p.offset;
-        cut = (async () => {
-          await rig.coop.kill('SIGKILL');
-          await rig.restart();
-        })();
-      }
-    });
+    const cut = cutPowerDuringTransfer(rig, updater, 32 * 1024);
     const result = await updater.update(rig.nodeId, image);
     outputs.stop();
-    await cut;
+    await cut.back;
+    const reachedBeforeCut = cut.confirmed;
 
     expect(result).toMatchObject({ status: 'updated', mode: 'pull' });
     const resumedFrom = result.status === 'updated' ? result.resumedFrom : [];

@@ -8,6 +8,7 @@ import {
   HEATER,
   IMAGE_BYTES,
   NEW_VERSION,
+  cutPowerDuringTransfer,
   journalKinds,
   makeImage,
   runCleanups,
@@ -76,22 +77,13 @@ describe.each<TransportKind>(['serial', 'mqtt'])('firmware update over %s', (kin
     const image = makeImage(NEW_VERSION);
     const { updater } = startUpdater(rig);
     const outputs = watchOutputs(rig);
-    let reachedBeforeCut = 0;
-    let cut: Promise<void> | null = null;
     const progress: FirmwareUpdateProgress[] = [];
-    updater.on('progress', (p) => {
-      progress.push(p);
-      if (p.phase === 'transfer' && p.offset >= 20 * 1024 && !cut) {
-        reachedBeforeCut = p.offset;
-        cut = (async () => {
-          await rig.coop.kill('SIGKILL');
-          await rig.restart();
-        })();
-      }
-    });
+    updater.on('progress', (p) => progress.push(p));
+    const cut = cutPowerDuringTransfer(rig, updater, 20 * 1024);
     const result = await updater.update(rig.nodeId, image);
     outputs.stop();
-    await cut;
+    await cut.back;
+    const reachedBeforeCut = cut.confirmed;
 
     expect(result.status).toBe('updated');
     const resumedFrom = result.status === 'updated' ? result.resumedFrom : [];

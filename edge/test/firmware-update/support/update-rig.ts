@@ -92,6 +92,32 @@ export function startUpdater(rig: Rig, healthTimeoutS = 30, options: Partial<Fir
 }
 
 /**
+ * A power loss of the node in the middle of a transfer: once the updater reports `afterBytes`
+ * transferred, the simulator is killed with -9 and started again on the same flash. `confirmed`
+ * is the offset reported just before the cut; `back` settles once the node runs again.
+ */
+export function cutPowerDuringTransfer(rig: Rig, updater: FirmwareUpdater, afterBytes: number): { readonly confirmed: number; readonly back: Promise<void> } {
+  let confirmed = 0;
+  let back: Promise<void> | null = null;
+  updater.on('progress', (p) => {
+    if (p.phase !== 'transfer' || p.offset < afterBytes || back) return;
+    confirmed = p.offset;
+    back = (async () => {
+      await rig.coop.kill('SIGKILL');
+      await rig.restart();
+    })();
+  });
+  return {
+    get confirmed() {
+      return confirmed;
+    },
+    get back() {
+      return back ?? Promise.reject(new Error(`the transfer never reached ${afterBytes} bytes`));
+    },
+  };
+}
+
+/**
  * Every state report from the first one that says "updating" until the end: each output must be
  * in its configured fail-safe state (reason fail_safe), or off from a boot, and never commanded.
  */
