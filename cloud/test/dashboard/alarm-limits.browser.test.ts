@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ALARM_SETTINGS, encodeHlc } from '@tokkatot/shared';
+import { DEFAULT_ALARM_SETTINGS } from '@tokkatot/shared';
 import { createMember, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
 import { buildTestApp, createFarm } from '../support/cloud-fixture.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { launchChromium, newPage, PHONE, seriousViolations } from './support/browser.js';
 import { ARTIFACTS, buildDashboardInto } from './support/build-dashboard.js';
 import { loadCatalogues } from './support/catalogues.js';
-import { pullDocs, pushDocs, type EdgeLink } from './support/seed-farms.js';
+import { pullDocs, pushDocs, updateDocs, type EdgeLink } from './support/seed-farms.js';
 
 const FARM = 'farm-limits';
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -49,18 +49,6 @@ afterAll(async () => {
   await db?.drop();
   built?.remove();
 });
-
-/** The edge changes its settings on the farm (a LAN edit) and pushes the new version. */
-async function edgeEdits(change: Record<string, unknown>): Promise<void> {
-  const [current] = await pullDocs(edge, 'alarm_settings');
-  const next = { ...current, ...change, hlc: encodeHlc({ wallMs: Date.now() + 1000, counter: 0, node: `edge-${FARM}` }), updatedAt: Date.now() };
-  const response = await fetch(`${baseUrl}/v1/sync/alarm_settings/push`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${edge.edgeToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify([{ assumedMasterState: current, newDocumentState: next }]),
-  });
-  expect(await response.json()).toEqual([]);
-}
 
 async function openLimits(page: Page, account: TestAccount): Promise<void> {
   await page.goto(baseUrl);
@@ -117,7 +105,7 @@ describe('alarm limits on the dashboard', () => {
       expect((await db.pool.query("SELECT 1 FROM audit_log WHERE farm_id = $1 AND action = 'config.alarm_settings'", [FARM])).rowCount).toBe(1);
 
       // A change made on the farm reaches the open page through the offline copy's stream.
-      await edgeEdits({ temperatureLowC: 12 });
+      await updateDocs(edge, 'alarm_settings', [{ id: FARM, temperatureLowC: 12 }]);
       await expect.poll(() => valueOf(page, 'temperatureLowC'), { timeout: 15_000 }).toBe('12');
       expect(await valueOf(page, 'temperatureHighC')).toBe('33.5');
       expect(await seriousViolations(page)).toEqual([]);

@@ -18,7 +18,7 @@ import { createReleaseKey, fakeImage, signRelease, TestBucket } from '../firmwar
 import { DESKTOP, launchChromium, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
 import { ARTIFACTS, buildDashboardInto } from './support/build-dashboard.js';
 import { foreignStrings, loadCatalogues } from './support/catalogues.js';
-import { pullDocs, pushDocs, type EdgeLink } from './support/seed-farms.js';
+import { pullDocs, pushDocs, updateDocs, type EdgeLink } from './support/seed-farms.js';
 
 const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
 const khmer = (text: string) => text.replace(/[0-9]/g, (digit) => KHMER_DIGITS[Number(digit)]!);
@@ -243,6 +243,23 @@ describe('firmware section', () => {
       expect(await settingsRow(late)).toEqual(before);
     } finally {
       await context.close();
+    }
+  });
+
+  it('follows a board as it takes the release: its new version reaches the open page without a reload', async () => {
+    const { context, page } = await newPage(browser, PHONE);
+    try {
+      await signIn(page, await member('owner'));
+      await openFirmware(page, early);
+      expect((await nodeStatus(page, 'node-2'))?.trim()).toBe(`${catalogues.km.fwWaiting} ${VERSION}`);
+      // The edge reports the board's new version after its update, as its registry sync does.
+      await updateDocs(farmA, 'nodes', [{ id: 'node-2', firmwareVersion: VERSION }]);
+      await expect.poll(async () => (await nodeStatus(page, 'node-2'))?.trim(), { timeout: 15_000 }).toBe(catalogues.km.fwUpToDate);
+      expect(await page.textContent('[data-testid=firmware-node][data-node=node-2] [data-testid=node-version]')).toBe(VERSION);
+    } finally {
+      await context.close();
+      // Back as the other tests expect it.
+      await updateDocs(farmA, 'nodes', [{ id: 'node-2', firmwareVersion: '1.0.0' }]);
     }
   });
 

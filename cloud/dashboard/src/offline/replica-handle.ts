@@ -13,7 +13,7 @@ export interface ReplicaState {
   docs: Record<ReplicatedName, ConfigDoc[]>;
 }
 
-const empty = (): Record<ReplicatedName, ConfigDoc[]> => ({ coops: [], sensors: [], outputs: [], rules: [], schedules: [], flocks: [], alarm_settings: [] });
+const empty = (): Record<ReplicatedName, ConfigDoc[]> => ({ coops: [], sensors: [], outputs: [], rules: [], schedules: [], flocks: [], alarm_settings: [], nodes: [], firmware_targets: [] });
 
 export const replica = createStore<ReplicaState>({ farmId: null, status: 'idle', syncedAt: null, docs: empty() });
 

@@ -8,6 +8,7 @@ import { useT } from '../components/use-t.js';
 import { html } from '../html.js';
 import type { MessageKey } from '../i18n/en.js';
 import { localDigits, type Translate } from '../i18n/i18n.js';
+import { replica, type ConfigDoc } from '../offline/replica-handle.js';
 import { readSnapshot, writeSnapshot, type Snapshot } from '../offline/snapshots.js';
 import { atLeast } from '../roles.js';
 import { api, currentUser, roleOn, store } from '../state.js';
@@ -138,6 +139,16 @@ function PauseButton({ farmId, paused, onSaved }: { farmId: string; paused: bool
 }
 
 /**
+ * What, in the farm's offline copy, changes the firmware answer: a board reporting a new version
+ * (its `nodes` document) or a new target for the farm (`firmware_targets`). The copy's stream
+ * brings both live, so the section asks the API again when this changes.
+ */
+function firmwareChangeKey(farmId: string, docs: { nodes: ConfigDoc[]; firmware_targets: ConfigDoc[] }, copyFarmId: string | null): string {
+  if (copyFarmId !== farmId) return '';
+  return [...docs.nodes, ...docs.firmware_targets].map((doc) => `${doc.id}@${String(doc.hlc)}`).sort().join(',');
+}
+
+/**
  * A farm's board firmware: the release the cloud targets, each board's version against it, and
  * the update settings (channel, window on the farm's clock, pause). Every member reads; owners
  * and managers change the settings. The last answer is kept on the device for offline reading.
@@ -148,8 +159,12 @@ export function FarmFirmware({ farmId }: { farmId: string }) {
   const canEdit = atLeast(roleOn(farmId), 'manager');
   const [snapshot, setSnapshot] = useState<Snapshot<FarmFirmwareView> | null>(() => savedFirmware(farmId));
   const [failed, setFailed] = useState<MessageKey | null>(null);
+  const copy = useStore(replica);
+  const changeKey = firmwareChangeKey(farmId, copy.docs, copy.farmId);
   useEffect(() => {
     setSnapshot(savedFirmware(farmId));
+  }, [farmId]);
+  useEffect(() => {
     setFailed(null);
     let current = true;
     api.get<FarmFirmwareView>(path(farmId)).then(
@@ -159,7 +174,7 @@ export function FarmFirmware({ farmId }: { farmId: string }) {
     return () => {
       current = false;
     };
-  }, [farmId]);
+  }, [farmId, changeKey]);
   const saved = (view: FarmFirmwareView) => setSnapshot(keepFirmware(farmId, view));
   const timeZone = state.farm[farmId]?.data.timeZone;
   const title = html`<h2>${t('firmwareTitle')}</h2>`;

@@ -28,6 +28,23 @@ export async function pushDocs(link: EdgeLink, collection: string, docs: Array<R
   if (conflicts.length > 0) throw new Error(`push ${collection} conflicted: ${JSON.stringify(conflicts)}`);
 }
 
+/**
+ * Changes stored documents as the edge does after an edit on the farm: each pushed with the
+ * version it was based on (the current one) and a newer stamp; fails on any conflict.
+ */
+export async function updateDocs(link: EdgeLink, collection: string, changes: Array<Record<string, unknown> & { id: string }>): Promise<void> {
+  const current = new Map((await pullDocs(link, collection)).map((doc) => [doc.id, doc]));
+  // Newer than anything the cloud stamped so far (an edit on the farm after the cloud's).
+  wall = Math.max(wall, Date.now());
+  const rows = changes.map(({ id, ...change }) => {
+    const base = current.get(id);
+    if (!base) throw new Error(`no ${collection} document ${id} to change`);
+    return { assumedMasterState: base, newDocumentState: { ...base, ...change, hlc: stamp(`edge-${link.farmId}`), updatedAt: Date.now() } };
+  });
+  const conflicts = (await call(link, 'POST', `/v1/sync/${collection}/push`, rows)) as unknown[];
+  if (conflicts.length > 0) throw new Error(`update ${collection} conflicted: ${JSON.stringify(conflicts)}`);
+}
+
 /** Pulls every live document of a collection as the edge would (GET /v1/sync/:collection/pull). */
 export async function pullDocs(link: EdgeLink, collection: string): Promise<Array<Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
