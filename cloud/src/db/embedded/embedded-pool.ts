@@ -2,6 +2,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: pg.Client) => void);
+
 export interface EmbeddedPoolOptions {
   /**
    * How long a query or `connect()` waits for the session before failing. A caller that holds a
@@ -24,6 +26,21 @@ export function createEmbeddedPool(db: PGlite, options: EmbeddedPoolOptions = {}
     constructor(config?: pg.ClientConfig) {
       super({ ...config, connection: new PglitePgConnection({ pglite: db }) } as pg.ClientConfig);
     }
+
+    /**
+     * A client replaced after an error may have left a transaction open on the shared session:
+     * the new one rolls it back before the pool hands it out (awaited, so no query of the
+     * caller's is queued behind it on a busy client — node-postgres stops queueing in 9.0).
+     */
+    override connect(): Promise<pg.Client>;
+    override connect(callback: ConnectCallback): void;
+    override connect(callback?: ConnectCallback): Promise<pg.Client> | void {
+      const ready = super.connect().then(() => this.query('ROLLBACK').then(() => this, () => this));
+      if (!callback) return ready;
+      // node-postgres's callback contract: (null, client) on success, (error) on failure.
+      const done = callback as (err: Error | null, client?: pg.Client) => void;
+      ready.then((client) => done(null, client), (error: Error) => done(error));
+    }
   }
   const pool = new pg.Pool({
     Client: EmbeddedClient as unknown as typeof pg.Client,
@@ -31,11 +48,6 @@ export function createEmbeddedPool(db: PGlite, options: EmbeddedPoolOptions = {}
     // The session lives as long as the database; closing an idle client gains nothing.
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: options.waitTimeoutMs ?? 30_000,
-  });
-  pool.on('connect', (client) => {
-    // A client replaced after an error may have left a transaction open on the shared session;
-    // this runs before anything the new client is asked to do (a client's queries run in order).
-    client.query('ROLLBACK').catch(() => undefined);
   });
   return pool;
 }
