@@ -4,20 +4,17 @@
  * editor and read back from the admin API and the audit log, a beta release refused on stable
  * with the server's message shown, and people who are not platform administrators kept out.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isInStage } from '../../src/firmware/rollout-stage.js';
-import { createAdmin, createMember, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
-import { buildTestApp } from '../support/cloud-fixture.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { createAdmin, createMember, type TestAccount } from '../support/accounts.js';
 import { createReleaseKey, fakeImage, signRelease, TestBucket } from '../firmware/support/firmware-bucket.js';
-import { DESKTOP, launchChromium, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
-import { ARTIFACTS, buildDashboardInto } from './support/build-dashboard.js';
-import { foreignStrings, loadCatalogues } from './support/catalogues.js';
+import { DESKTOP, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
+import { ARTIFACTS } from './support/build-dashboard.js';
+import { foreignStrings } from './support/catalogues.js';
+import { startDashboardCloud, type DashboardCloud } from './support/dashboard-cloud.js';
 
 const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
 const khmer = (text: string) => text.replace(/[0-9]/g, (digit) => KHMER_DIGITS[Number(digit)]!);
@@ -29,27 +26,21 @@ const UNTRUSTED = '2.0.0';
 const NOTES = 'Heater relay no longer chatters at the band edge.';
 const FARMS = ['farm-adm-1', 'farm-adm-2', 'farm-adm-3', 'farm-adm-4'];
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let built: ReturnType<typeof buildDashboardInto>;
+let cloud: DashboardCloud;
+let db: DashboardCloud['db'];
 let bucket: TestBucket;
 let storage: ReturnType<TestBucket['storage']>;
 let app: FastifyInstance;
-let baseUrl: string;
 let browser: Browser;
-let catalogues: Awaited<ReturnType<typeof loadCatalogues>>;
+let catalogues: DashboardCloud['catalogues'];
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  catalogues = await loadCatalogues();
-  db = await createTestDatabase();
-  built = buildDashboardInto();
   const key = createReleaseKey();
   const stranger = createReleaseKey();
   bucket = await TestBucket.create('fw-admin-page');
   storage = bucket.storage();
-  app = await buildTestApp(db.pool, { dashboard: { root: built.root }, firmware: { storage, trustedKeys: [key.publicBase64] } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  cloud = await startDashboardCloud({ firmware: { storage, trustedKeys: [key.publicBase64] } });
+  ({ db, app, browser, catalogues } = cloud);
   for (const farmId of FARMS) await app.services.store.ensureFarm(farmId, `Farm ${farmId}`);
   // The bucket lists a stable release, a beta one and one signed by a key this cloud does not trust.
   const stableImage = fakeImage(6144);
@@ -60,27 +51,19 @@ beforeAll(async () => {
     { release: signRelease(key, BETA, betaImage, { channel: 'beta', publishedAt: Date.UTC(2026, 10, 12) }), image: betaImage },
     { release: signRelease(stranger, UNTRUSTED, strangeImage), image: strangeImage },
   ]);
-  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await cloud?.close();
   storage?.close();
   bucket?.close();
-  await db?.drop();
-  built?.remove();
 });
 
 const bearer = (account: TestAccount) => ({ authorization: `Bearer ${account.accessToken}` });
 
 /** Signs in from the login form; an administrator is member of no farm, so the list may be empty. */
 async function signIn(page: Page, account: TestAccount): Promise<void> {
-  await page.goto(baseUrl);
-  await page.fill('#login', account.email);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=farm-list]');
+  await cloud.signIn(page, account, '[data-testid=farm-list]');
 }
 
 /** From the farms list to the rollouts page, as an administrator would. */
@@ -235,7 +218,7 @@ describe('firmware rollouts page', () => {
       await signIn(page, owner);
       await page.waitForSelector('[data-testid=farm-card]');
       expect(await page.locator('[data-testid=admin-firmware-link]').count()).toBe(0);
-      await page.goto(`${baseUrl}/admin/firmware`);
+      await page.goto(`${cloud.baseUrl}/admin/firmware`);
       await page.waitForSelector('[data-testid=admin-not-allowed]');
       expect(await text(page, '[data-testid=admin-not-allowed]')).toBe(catalogues.km.admNotAdmin);
       expect(await page.locator('[data-testid=channel-stable], [data-testid=import-releases]').count()).toBe(0);

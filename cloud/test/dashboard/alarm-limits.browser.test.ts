@@ -4,72 +4,46 @@
  * the change is stored as the sync document the edge pulls (only those two fields audited), an
  * edge-side change reaches the open page, and a viewer reads without being offered a save.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALARM_SETTINGS } from '@tokkatot/shared';
-import { createMember, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
-import { buildTestApp, createFarm } from '../support/cloud-fixture.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { launchChromium, newPage, PHONE, seriousViolations } from './support/browser.js';
-import { ARTIFACTS, buildDashboardInto } from './support/build-dashboard.js';
-import { loadCatalogues } from './support/catalogues.js';
+import { createMember, type TestAccount } from '../support/accounts.js';
+import { newPage, PHONE, seriousViolations } from './support/browser.js';
+import { ARTIFACTS } from './support/build-dashboard.js';
+import { startDashboardCloud, type DashboardCloud } from './support/dashboard-cloud.js';
 import { pullDocs, pushDocs, updateDocs, type EdgeLink } from './support/seed-farms.js';
 
 const FARM = 'farm-limits';
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let built: ReturnType<typeof buildDashboardInto>;
-let app: FastifyInstance;
-let baseUrl: string;
-let browser: Browser;
+let cloud: DashboardCloud;
 let edge: EdgeLink;
-let catalogues: Awaited<ReturnType<typeof loadCatalogues>>;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  catalogues = await loadCatalogues();
-  db = await createTestDatabase();
-  built = buildDashboardInto();
-  app = await buildTestApp(db.pool, { dashboard: { root: built.root } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const farm = await createFarm(app, db.pool, FARM);
-  edge = { baseUrl, farmId: farm.farmId, edgeToken: farm.edgeToken };
+  cloud = await startDashboardCloud();
+  edge = await cloud.addFarm(FARM);
   // What the edge writes at start: its effective settings.
   await pushDocs(edge, 'alarm_settings', [{ id: FARM, ...DEFAULT_ALARM_SETTINGS }]);
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.drop();
-  built?.remove();
-});
+afterAll(() => cloud?.close());
 
 async function openLimits(page: Page, account: TestAccount): Promise<void> {
-  await page.goto(baseUrl);
-  await page.fill('#login', account.email);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('button[type=submit]');
+  await cloud.signIn(page, account);
   await page.click(`[data-testid=farm-card]:has-text("Farm ${FARM}") a`);
   await page.click('nav.tabs a[href$="/alarms"]');
   await page.click('[data-testid=alarm-limits-section] > summary');
   await page.waitForSelector('[data-testid=alarm-limits]');
 }
 
-const stored = async () => (await app.services.store.readById(FARM, 'alarm_settings', FARM)) as Record<string, unknown>;
+const stored = async () => (await cloud.app.services.store.readById(FARM, 'alarm_settings', FARM)) as Record<string, unknown>;
 const valueOf = (page: Page, name: string) => page.inputValue(`#alarm-${name}`);
 
 describe('alarm limits on the dashboard', () => {
   it('lets a manager change two limits, refuses a cold limit above the hot one, and shows the edge’s own change', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(cloud.browser, PHONE);
     try {
-      await openLimits(page, await createMember(app, db.pool, FARM, 'manager'));
-      const { km } = catalogues;
+      await openLimits(page, await createMember(cloud.app, cloud.db.pool, FARM, 'manager'));
+      const { km } = cloud.catalogues;
       expect(await valueOf(page, 'temperatureHighC')).toBe('36');
       expect(await valueOf(page, 'reminderSeconds')).toBe('15');
       const before = await stored();
@@ -96,13 +70,13 @@ describe('alarm limits on the dashboard', () => {
       expect(await stored()).toMatchObject({ ...DEFAULT_ALARM_SETTINGS, temperatureHighC: 33.5, reminderSeconds: 1200 });
       const [pulled] = await pullDocs(edge, 'alarm_settings');
       expect(pulled).toMatchObject({ temperatureHighC: 33.5, reminderSeconds: 1200, temperatureLowC: 15 });
-      const audit = await db.pool.query<{ detail: unknown }>("SELECT detail FROM audit_log WHERE farm_id = $1 AND action = 'config.alarm_settings'", [FARM]);
+      const audit = await cloud.db.pool.query<{ detail: unknown }>("SELECT detail FROM audit_log WHERE farm_id = $1 AND action = 'config.alarm_settings'", [FARM]);
       expect(audit.rows.map((row) => row.detail)).toEqual([{ temperatureHighC: { from: 36, to: 33.5 }, reminderSeconds: { from: 900, to: 1200 } }]);
 
       // Saving again with nothing changed sends nothing.
       await page.click('[data-testid=save-alarm-limits]');
       await page.waitForSelector(`[data-testid=alarm-limits-feedback]:has-text("${km.nothingChanged}")`);
-      expect((await db.pool.query("SELECT 1 FROM audit_log WHERE farm_id = $1 AND action = 'config.alarm_settings'", [FARM])).rowCount).toBe(1);
+      expect((await cloud.db.pool.query("SELECT 1 FROM audit_log WHERE farm_id = $1 AND action = 'config.alarm_settings'", [FARM])).rowCount).toBe(1);
 
       // A change made on the farm reaches the open page through the offline copy's stream.
       await updateDocs(edge, 'alarm_settings', [{ id: FARM, temperatureLowC: 12 }]);
@@ -116,14 +90,14 @@ describe('alarm limits on the dashboard', () => {
   });
 
   it('shows a viewer the limits read-only, with no save offered', async () => {
-    const { context, page } = await newPage(browser, PHONE);
+    const { context, page } = await newPage(cloud.browser, PHONE);
     try {
-      await openLimits(page, await createMember(app, db.pool, FARM, 'viewer'));
+      await openLimits(page, await createMember(cloud.app, cloud.db.pool, FARM, 'viewer'));
       expect(await valueOf(page, 'temperatureLowC')).toBe('12');
       expect(await page.isDisabled('#alarm-temperatureHighC')).toBe(true);
       expect(await page.isDisabled('#alarm-test-on')).toBe(true);
       expect(await page.locator('[data-testid=save-alarm-limits]').count()).toBe(0);
-      expect(await page.textContent('[data-testid=alarm-limits-read-only]')).toBe(catalogues.km.notAllowed);
+      expect(await page.textContent('[data-testid=alarm-limits-read-only]')).toBe(cloud.catalogues.km.notAllowed);
     } finally {
       await context.close();
     }

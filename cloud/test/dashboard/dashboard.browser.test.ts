@@ -3,26 +3,23 @@
  * sync endpoints), with data that arrived the way an edge sends it: configuration through the
  * sync push, readings and alarms through the ingest endpoint.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
-import { buildTestApp, createFarm } from '../support/cloud-fixture.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { DESKTOP, launchChromium, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
-import { ARTIFACTS, buildDashboardInto } from './support/build-dashboard.js';
+import { DESKTOP, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
+import { ARTIFACTS } from './support/build-dashboard.js';
 import { foreignStrings, loadCatalogues } from './support/catalogues.js';
+import { startDashboardCloud, type DashboardCloud } from './support/dashboard-cloud.js';
 import { configureFarm, EdgeOutbox, pullDocs, type EdgeLink } from './support/seed-farms.js';
 
 const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
 const khmer = (text: string) => text.replace(/[0-9]/g, (digit) => KHMER_DIGITS[Number(digit)]!);
 const KHMER_SCRIPT = /[\u1780-\u17FF]/;
 
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let built: ReturnType<typeof buildDashboardInto>;
+let cloud: DashboardCloud;
+let db: DashboardCloud['db'];
 let app: FastifyInstance;
 let baseUrl: string;
 let browser: Browser;
@@ -32,16 +29,10 @@ let farmB: EdgeLink;
 let outboxA: EdgeOutbox;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  db = await createTestDatabase();
-  built = buildDashboardInto();
-  app = await buildTestApp(db.pool, { dashboard: { root: built.root } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const a = await createFarm(app, db.pool, 'farm-a');
-  const b = await createFarm(app, db.pool, 'farm-b');
-  farmA = { baseUrl, farmId: a.farmId, edgeToken: a.edgeToken };
-  farmB = { baseUrl, farmId: b.farmId, edgeToken: b.edgeToken };
+  cloud = await startDashboardCloud();
+  ({ db, app, baseUrl, browser } = cloud);
+  farmA = await cloud.addFarm('farm-a');
+  farmB = await cloud.addFarm('farm-b');
   owner = await createMember(app, db.pool, 'farm-a', 'owner', { name: 'Sokha' });
   await db.pool.query("INSERT INTO membership (farm_id, user_id, role) VALUES ('farm-b', $1, 'owner')", [owner.userId]);
   await configureFarm(farmA, { coop1: 'Coop A1', coop2: 'Coop A2' });
@@ -55,15 +46,9 @@ beforeAll(async () => {
   await outboxA.readings('hum-1', [{ ts: now - 60_000, value: 71 }]);
   await outboxA.event({ type: 'alarm_raised', ts: now - 30_000, coopId: 'coop-1', alarmId: 'alarm-hot', kind: 'temperature_high', severity: 'critical', message: 'Coop A1 at 31.8 °C' });
   await new EdgeOutbox(farmB).readings('temp-1', [{ ts: now - 60_000, value: 27.5 }]);
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.drop();
-  built?.remove();
-});
+afterAll(() => cloud?.close());
 
 /** Another owner of both farms: sign-in is limited to 5 a minute per address and login, so each test signs in as its own person. */
 async function freshOwner(): Promise<TestAccount> {
@@ -72,13 +57,7 @@ async function freshOwner(): Promise<TestAccount> {
   return account;
 }
 
-async function signIn(page: Page, account: TestAccount = owner): Promise<void> {
-  await page.goto(baseUrl);
-  await page.fill('#login', account.email);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=farm-card]');
-}
+const signIn = (page: Page, account: TestAccount = owner) => cloud.signIn(page, account);
 
 async function openCoop(page: Page, farmName: string, coopName: string): Promise<void> {
   await page.click(`[data-testid=farm-card]:has-text("${farmName}") a`);
@@ -100,7 +79,7 @@ describe('owners dashboard on a phone', () => {
   });
 
   it('builds within the first-screen budget', () => {
-    expect(built.report).toMatch(/first-screen JavaScript: [\d.]+ KB gzip of 250\.0 KB budget — within budget/);
+    expect(cloud.buildReport).toMatch(/first-screen JavaScript: [\d.]+ KB gzip of 250\.0 KB budget — within budget/);
   });
 
   it('signs in and lists both farms with their state, last sync and open alarms', async () => {

@@ -4,20 +4,17 @@
  * the edge through the sync push, settings changed through the page and read back from the
  * database and from the target document the edge pulls.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutBucket } from '../../src/firmware/rollout-stage.js';
-import { createAdmin, createMember, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
-import { buildTestApp, createFarm } from '../support/cloud-fixture.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { createAdmin, createMember, type TestAccount } from '../support/accounts.js';
 import { createReleaseKey, fakeImage, signRelease, TestBucket } from '../firmware/support/firmware-bucket.js';
-import { DESKTOP, launchChromium, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
-import { ARTIFACTS, buildDashboardInto } from './support/build-dashboard.js';
-import { foreignStrings, loadCatalogues } from './support/catalogues.js';
+import { DESKTOP, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
+import { ARTIFACTS } from './support/build-dashboard.js';
+import { foreignStrings } from './support/catalogues.js';
+import { startDashboardCloud, type DashboardCloud } from './support/dashboard-cloud.js';
 import { pullDocs, pushDocs, updateDocs, type EdgeLink } from './support/seed-farms.js';
 
 const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
@@ -42,32 +39,24 @@ function farmsAroundStage(): { early: string; late: string; percent: number } {
 }
 
 const { early, late, percent } = farmsAroundStage();
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let built: ReturnType<typeof buildDashboardInto>;
+let cloud: DashboardCloud;
+let db: DashboardCloud['db'];
 let bucket: TestBucket;
 let storage: ReturnType<TestBucket['storage']>;
 let app: FastifyInstance;
-let baseUrl: string;
 let browser: Browser;
 let farmA: EdgeLink;
-let catalogues: Awaited<ReturnType<typeof loadCatalogues>>;
+let catalogues: DashboardCloud['catalogues'];
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  catalogues = await loadCatalogues();
-  db = await createTestDatabase();
-  built = buildDashboardInto();
   const key = createReleaseKey();
   const image = fakeImage();
   bucket = await TestBucket.create('fw-dashboard');
   storage = bucket.storage();
-  app = await buildTestApp(db.pool, { dashboard: { root: built.root }, firmware: { storage, trustedKeys: [key.publicBase64] } });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const a = await createFarm(app, db.pool, early);
-  const b = await createFarm(app, db.pool, late);
-  farmA = { baseUrl, farmId: a.farmId, edgeToken: a.edgeToken };
-  const farmB: EdgeLink = { baseUrl, farmId: b.farmId, edgeToken: b.edgeToken };
+  cloud = await startDashboardCloud({ firmware: { storage, trustedKeys: [key.publicBase64] } });
+  ({ db, app, browser, catalogues } = cloud);
+  farmA = await cloud.addFarm(early);
+  const farmB = await cloud.addFarm(late);
   // The edge replicates its coops and nodes: one board already on the release, one that will
   // take it, one below its hardware revision.
   await pushDocs(farmA, 'coops', [{ id: 'coop-1', name: 'Coop A1' }]);
@@ -81,16 +70,12 @@ beforeAll(async () => {
   expect((await app.inject({ method: 'POST', url: '/v1/admin/firmware/import', headers: bearer })).json().added).toEqual([`${VERSION}/tokkatot-node-esp32`]);
   const rollout = await app.inject({ method: 'PUT', url: '/v1/admin/firmware/channels/stable', headers: bearer, payload: { version: VERSION, percent } });
   expect(rollout.statusCode).toBe(200);
-  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await cloud?.close();
   storage?.close();
   bucket?.close();
-  await db?.drop();
-  built?.remove();
 });
 
 /** A member of both farms with its own sign-in (sign-in is rate-limited per login). */
@@ -100,13 +85,7 @@ async function member(role: 'owner' | 'manager' | 'worker' | 'viewer'): Promise<
   return account;
 }
 
-async function signIn(page: Page, account: TestAccount): Promise<void> {
-  await page.goto(baseUrl);
-  await page.fill('#login', account.email);
-  await page.fill('#password', TEST_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=farm-card]');
-}
+const signIn = (page: Page, account: TestAccount) => cloud.signIn(page, account);
 
 /** From the farms list to a farm's firmware tab, as a person would. */
 async function openFirmware(page: Page, farmId: string): Promise<void> {
