@@ -1,9 +1,11 @@
 import { useEffect } from 'preact/hooks';
 import type { ClimateRule, CoopState } from '../api/types.js';
 import { CoopStatusBadge } from '../components/coop-status.js';
+import { useFarmCommands } from '../commands/use-commands.js';
 import { HistoryChart } from '../components/history-chart.js';
 import { Icon, outputIcon } from '../components/icons.js';
 import { LastSynced } from '../components/last-synced.js';
+import { OutputControl } from '../components/output-control.js';
 import { RuleEditor } from '../components/rule-editor.js';
 import { Band, Celsius } from '../components/temperature.js';
 import { useT } from '../components/use-t.js';
@@ -29,6 +31,8 @@ export function CoopScreen({ farmId, coopId }: { farmId: string; coopId: string 
     loadSavedCoop(farmId, coopId);
     void refreshCoop(farmId, coopId).catch(() => undefined);
   }, [farmId, coopId]);
+  const canCommand = atLeast(roleOn(farmId), 'worker') && state.reachable;
+  const commands = useFarmCommands(farmId, atLeast(roleOn(farmId), 'worker'));
   const snapshot = coopSnapshot(farmId, coopId);
   const timeZone = state.farm[farmId]?.data.timeZone;
   const back = html`<a class="back" href=${`/farms/${encodeURIComponent(farmId)}`} onClick=${link(navigate)}><${Icon} name="back" /> ${t('back')}</a>`;
@@ -65,12 +69,16 @@ export function CoopScreen({ farmId, coopId }: { farmId: string; coopId: string 
       )}
     </ul>
     <h3 class="section">${t('outputs')}</h3>
+    ${canCommand ? html`<p class="muted small">${t('remoteHelp')}</p>` : null}
     <ul class="sensors">
       ${coop.outputs.map(
-        (output) => html`<li class="card output-head" key=${output.id}>
-          <${Icon} name=${outputIcon(output.kind)} />
-          <span class="grow">${output.name} <span class="muted small">(${t(keyOr('kind_', output.kind, 'kind_other'))})</span></span>
-          <span class=${`state state-${output.state}`}>${t(output.state === 'on' ? 'stateOn' : output.state === 'off' ? 'stateOff' : 'stateUnknown')}</span>
+        (output) => html`<li class="card output-card" key=${output.id} data-testid="output" data-output=${output.id}>
+          <div class="output-head">
+            <${Icon} name=${outputIcon(output.kind)} />
+            <span class="grow">${output.name} <span class="muted small">(${t(keyOr('kind_', output.kind, 'kind_other'))})</span></span>
+            <span class=${`state state-${output.state}`} data-testid="output-state">${t(output.state === 'on' ? 'stateOn' : output.state === 'off' ? 'stateOff' : 'stateUnknown')}</span>
+          </div>
+          <${OutputControl} output=${output} commands=${commands} canCommand=${canCommand} timeZone=${timeZone} />
         </li>`,
       )}
     </ul>
