@@ -49,6 +49,9 @@ export class ApiClient {
   put<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PUT', path, body);
   }
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
 
   /** A valid access token, refreshed first when it is about to expire; null when signed out. */
   async accessToken(): Promise<string | null> {

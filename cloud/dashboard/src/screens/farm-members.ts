@@ -9,6 +9,7 @@ import { formatWhen } from '../i18n/i18n.js';
 import { atLeast } from '../roles.js';
 import { api, roleOn, store } from '../state.js';
 import { useStore } from '../store.js';
+import { MemberRow } from './farm-member-row.js';
 
 /** The farm's people (managers and owners see them) and invitations by email or phone. */
 export function FarmMembers({ farmId }: { farmId: string }) {
@@ -21,10 +22,11 @@ export function FarmMembers({ farmId }: { farmId: string }) {
   const [inviteRole, setInviteRole] = useState<Role>('worker');
   const [invitation, setInvitation] = useState<Invitation | null>(null);
   const [inviteError, setInviteError] = useState<{ key: MessageKey; detail?: string } | null>(null);
+  const [loaded, setLoaded] = useState(0);
   useEffect(() => {
     if (!atLeast(role, 'manager')) return;
     void api.get<Member[]>(`/v1/farms/${encodeURIComponent(farmId)}/members`).then(setMembers, (error: unknown) => setFailed(error instanceof ApiError && error.code === 'UNREACHABLE' ? 'unreachable' : 'errorGeneric'));
-  }, [farmId, role]);
+  }, [farmId, role, loaded]);
   if (!atLeast(role, 'manager')) return html`<h2>${t('membersTitle')}</h2><p class="card">${t('notAllowed')}</p>`;
   const roles: Role[] = role === 'owner' ? ['owner', 'manager', 'worker', 'viewer'] : ['worker', 'viewer'];
   const invite = async (event: Event) => {
@@ -45,10 +47,7 @@ export function FarmMembers({ farmId }: { farmId: string }) {
     ${members
       ? html`<ul class="sensors" data-testid="members">
           ${members.map(
-            (member) => html`<li class="card user" key=${member.userId}>
-              <span><strong>${member.name}</strong><br /><span class="muted small">${member.email ?? member.phone ?? ''}</span></span>
-              <span class="tag">${t(`role_${member.role}`)}</span>
-            </li>`,
+            (member) => html`<${MemberRow} key=${`${member.userId}-${member.role}`} farmId=${farmId} member=${member} canManage=${role === 'owner' && state.reachable} onChanged=${() => setLoaded((n) => n + 1)} />`,
           )}
         </ul>`
       : null}
