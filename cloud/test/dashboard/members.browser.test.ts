@@ -72,6 +72,15 @@ describe('people of a farm', () => {
       expect(await page.textContent(`${row(owner)} [data-testid=member-feedback]`)).toContain(km.memberLastOwner);
       expect(await page.inputValue(`${row(owner)} select`)).toBe('owner');
       expect(await roleOf(owner)).toBe('owner');
+
+      // Who changed what: the owner's two changes, newest first, the role change in words.
+      await page.reload();
+      await page.waitForSelector('[data-testid=audit-entry]');
+      const actions = await page.locator('[data-testid=audit-entry]').evaluateAll((items) => items.map((item) => item.getAttribute('data-action')));
+      expect(actions.slice(0, 2)).toEqual(['member.removed', 'member.role_changed']);
+      const roleEntry = page.locator('[data-testid=audit-entry][data-action="member.role_changed"]');
+      expect(await roleEntry.textContent()).toContain(`Sokha ${km.auditMemberRole}`);
+      expect((await roleEntry.locator('[data-testid=audit-change]').textContent())?.replace(/\s+/g, ' ').trim()).toBe(`${km.role}: ${km.role_worker} → ${km.role_manager}`);
       expect(await seriousViolations(page)).toEqual([]);
       expect(await smallTouchTargets(page)).toEqual([]);
     } finally {
@@ -85,6 +94,8 @@ describe('people of a farm', () => {
       await openPeople(page, worker); // a manager since the first test
       await page.waitForSelector(`${row(owner)}`);
       expect(await page.locator('[data-testid=member-save-role], [data-testid=member-remove], [data-testid=member] select').count()).toBe(0);
+      // The audit log is the owners' alone.
+      expect(await page.locator('[data-testid=farm-activity]').count()).toBe(0);
       const refused = await cloud.app.inject({ method: 'DELETE', url: `/v1/farms/${FARM}/members/${owner.userId}`, headers: { authorization: `Bearer ${worker.accessToken}` } });
       expect(refused.json().error.code).toBe('FORBIDDEN');
     } finally {

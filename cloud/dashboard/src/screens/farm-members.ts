@@ -9,6 +9,7 @@ import { formatWhen } from '../i18n/i18n.js';
 import { atLeast } from '../roles.js';
 import { api, roleOn, store } from '../state.js';
 import { useStore } from '../store.js';
+import { FarmActivity } from './farm-activity.js';
 import { MemberRow } from './farm-member-row.js';
 
 /** The farm's people (managers and owners see them) and invitations by email or phone. */
@@ -66,5 +67,6 @@ export function FarmMembers({ farmId }: { farmId: string }) {
             <div>${t('inviteCode')}: <strong class="code">${invitation.code}</strong><br />${t('inviteExpires')}: ${formatWhen(locale, invitation.expiresAt, undefined)}<br /><span class="small">${t('inviteHint')}</span></div>
           </div>`
         : null}
-    </form>`;
+    </form>
+    ${role === 'owner' ? html`<${FarmActivity} farmId=${farmId} />` : null}`;
 }
