@@ -27,6 +27,8 @@ function useLazy<T>(load: () => Promise<T>): T | 'loading' | 'failed' {
 
 const loadFirmware = () => import('./screens/farm-firmware.js');
 const loadAdminFirmware = () => import('./screens/admin-firmware.js');
+const loadNotifications = () => import('./screens/notifications.js');
+const loadReport = () => import('./screens/morning-report.js');
 
 function Loading({ failed }: { failed: boolean }) {
   const { t } = useT();
@@ -46,6 +48,18 @@ function LazyAdminFirmware() {
   return html`<${module.AdminFirmware} />`;
 }
 
+function LazyNotifications() {
+  const module = useLazy(loadNotifications);
+  if (typeof module === 'string') return html`<${Loading} failed=${module === 'failed'} />`;
+  return html`<${module.NotificationsScreen} />`;
+}
+
+function LazyReport({ date }: { date: string | null }) {
+  const module = useLazy(loadReport);
+  if (typeof module === 'string') return html`<${Loading} failed=${module === 'failed'} />`;
+  return html`<${module.MorningReportScreen} date=${date} />`;
+}
+
 function NotAdmin() {
   const { t } = useT();
   return html`<h1>${t('admTitle')}</h1>
@@ -60,6 +74,10 @@ function Screen({ route }: { route: Route }) {
       return html`<${FarmsScreen} />`;
     case 'adminFirmware':
       return currentUser()?.admin ? html`<${LazyAdminFirmware} />` : html`<${NotAdmin} />`;
+    case 'notifications':
+      return html`<${LazyNotifications} />`;
+    case 'report':
+      return html`<${LazyReport} date=${route.date} />`;
     case 'coop':
       return html`<${FarmShell} farmId=${route.farmId} tab=${null}><${CoopScreen} farmId=${route.farmId} coopId=${route.coopId} /><//>`;
     case 'farm': {

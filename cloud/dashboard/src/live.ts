@@ -1,5 +1,6 @@
 import { readEvents } from './api/sse.js';
 import type { CoopState } from './api/types.js';
+import { alarmReported } from './notifications/unread.js';
 import { api, applyLiveCoopState, refreshAlarms, refreshFarm, store } from './state.js';
 
 const RECONNECT_MS = 3000;
@@ -44,7 +45,11 @@ export class LiveFarm {
           first = false;
           await readEvents(response, ({ event, data }) => {
             if (event === 'coop') applyLiveCoopState(this.farmId, JSON.parse(data) as CoopState);
-            else if (event === 'alarm') void Promise.all([refreshAlarms(this.farmId), refreshFarm(this.farmId)]).catch(() => undefined);
+            else if (event === 'alarm') {
+              void Promise.all([refreshAlarms(this.farmId), refreshFarm(this.farmId)]).catch(() => undefined);
+              // A raised alarm is also a new notification: the bell asks for its count again.
+              alarmReported();
+            }
           });
         }
       } catch {

@@ -6,6 +6,9 @@ export type Route =
   | { kind: 'farm'; farmId: string; tab: FarmTab }
   | { kind: 'coop'; farmId: string; coopId: string }
   | { kind: 'adminFirmware' }
+  | { kind: 'notifications' }
+  /** The morning report of one day, or of each farm's yesterday when `date` is null. */
+  | { kind: 'report'; date: string | null }
   | { kind: 'missing' };
 
 export function parseRoute(path: string): Route {
@@ -17,6 +20,8 @@ export function parseRoute(path: string): Route {
     return { kind: 'missing' };
   }
   if (parts.length === 2 && parts[0] === 'admin' && parts[1] === 'firmware') return { kind: 'adminFirmware' };
+  if (parts.length === 1 && parts[0] === 'notifications') return { kind: 'notifications' };
+  if (parts[0] === 'report' && parts.length <= 2) return parts.length === 1 ? { kind: 'report', date: null } : /^\d{4}-\d{2}-\d{2}$/.test(parts[1]!) ? { kind: 'report', date: parts[1]! } : { kind: 'missing' };
   if (parts[0] !== 'farms' || !parts[1]) return { kind: 'missing' };
   const farmId = parts[1];
   if (parts.length === 2) return { kind: 'farm', farmId, tab: 'coops' };

@@ -27,9 +27,19 @@ export function FarmsScreen() {
         <span class="row-title"><span><${Icon} name="chip" /> ${t('navAdminFirmware')}</span><${Icon} name="chevron" /></span>
       </a>`
     : null;
+  // The morning report and the inbox cover every farm, so they start here.
+  const overviewLinks = html`<nav class="overview-links" aria-label=${t('farmsTitle')}>
+    <a class="card card-link" href="/report" data-testid="report-link" onClick=${link(navigate)}>
+      <span class="row-title"><span><${Icon} name="daily" /> ${t('navReport')}</span><${Icon} name="chevron" /></span>
+    </a>
+    <a class="card card-link" href="/notifications" data-testid="notifications-link" onClick=${link(navigate)}>
+      <span class="row-title"><span><${Icon} name="alarm" /> ${t('navNotifications')}</span><${Icon} name="chevron" /></span>
+    </a>
+  </nav>`;
   if (!farms) return html`${adminLink}<p class="muted">${t('loading')}</p>`;
   return html`<h1>${t('farmsTitle')}</h1>
     <${LastSynced} at=${farms.savedAt} />
+    ${overviewLinks}
     ${adminLink}
     ${farms.data.length === 0 ? html`<p class="card">${t('noFarms')}</p>` : null}
     <ul class="farm-list" data-testid="farm-list">
