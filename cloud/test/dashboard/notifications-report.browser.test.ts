@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeSchedules } from '../../src/jobs/execute-schedules.js';
 import { createAccount, createMember, type TestAccount } from '../support/accounts.js';
 import { DESKTOP, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
 import { ARTIFACTS } from './support/build-dashboard.js';
@@ -263,7 +264,7 @@ describe('morning report', () => {
     }
   });
 
-  it('says so when the person has no farm, and passes axe on a desktop', async () => {
+  it('says so when the person has no farm, and passes axe on a desktop (report and an inbox with a silent farm controller)', async () => {
     const { context, page } = await newPage(browser, DESKTOP);
     try {
       const loner = await createAccount(app, db.pool);
@@ -283,6 +284,19 @@ describe('morning report', () => {
       await page.waitForSelector('[data-testid=report-exception]');
       expect(await seriousViolations(page)).toEqual([]);
       await shot(page, 'desktop-report-km');
+
+      // The cloud's job notices both farm controllers silent (a threshold of a moment): the inbox
+      // says so in Khmer, not with the server's English title and body.
+      const run = await executeSchedules(db.pool, app.services.store, { now: () => Date.now(), silentAfterMs: 1 });
+      expect(run.notified).toBe(2);
+      await page.click('[data-testid=bell]');
+      const silent = page.locator(`[data-testid=notification]:has-text("${km.ntfEdgeSilentTitle}")`);
+      await silent.first().waitFor();
+      expect(await silent.count()).toBe(2);
+      expect(await text(silent.first().locator('[data-testid=notification-body]'))).toBe(km.ntfEdgeSilentBody);
+      expect((await visibleTexts(page)).filter((line) => /not reachable|has not reached/.test(line))).toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
+      await shot(page, 'desktop-notifications-km');
     } finally {
       await context.close();
     }

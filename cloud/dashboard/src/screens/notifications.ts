@@ -125,7 +125,9 @@ function NotificationItem({ item, farm, onRead }: { item: NotificationView; farm
  */
 export function NotificationsScreen() {
   const { t, locale } = useT();
-  const { alarms } = useStore(unread);
+  const { alarms, count } = useStore(unread);
+  // The bell's poll found more unread than the list holds: something arrived, so the list is asked again.
+  const [behind, setBehind] = useState(0);
   const [snapshot, setSnapshot] = useState<Snapshot<Inbox> | null>(saved);
   const [failed, setFailed] = useState<MessageKey | null>(null);
   const current = useRef(snapshot);
@@ -147,7 +149,12 @@ export function NotificationsScreen() {
     return () => {
       live = false;
     };
-  }, [alarms]);
+  }, [alarms, behind]);
+
+  useEffect(() => {
+    const listed = current.current?.data.items;
+    if (count !== null && listed && count > countUnread(listed)) setBehind((value) => value + 1);
+  }, [count]);
 
   const markRead = async (id: string): Promise<boolean> => {
     try {
