@@ -276,6 +276,11 @@ describe('morning report', () => {
       await page.click('[data-testid=report-link]');
       await page.waitForSelector('[data-testid=report-empty]');
       expect(await page.textContent('[data-testid=report-empty]')).toBe(km.noFarms);
+      // A day that does not exist is said so on the page.
+      await page.goto(`${cloud.baseUrl}/report/2026-02-30`);
+      await page.waitForSelector('[data-testid=report-bad-date]');
+      await page.click('a.back[href="/report"]');
+      await page.waitForSelector('[data-testid=report-empty]');
       expect(await bellCount(page)).toBe(0);
       await page.click('[data-testid=bell]');
       await page.waitForSelector('[data-testid=notifications-empty]');

@@ -73,9 +73,12 @@ export function MorningReportScreen({ date }: { date: string | null }) {
   const { t } = useT();
   const [snapshot, setSnapshot] = useState<Snapshot<MorningReport> | null>(() => saved(date));
   const [failed, setFailed] = useState<MessageKey | null>(null);
+  const valid = date === null || isReportDate(date);
   useEffect(() => {
     setSnapshot(saved(date));
     setFailed(null);
+    // A day that does not exist (/report/2026-02-30): said on the page, not asked of the server.
+    if (!valid) return undefined;
     let live = true;
     api.get<MorningReport>(`/v1/reports/morning${date ? `?date=${date}` : ''}`).then(
       (report) => live && setSnapshot(keep(date, report)),
@@ -84,7 +87,12 @@ export function MorningReportScreen({ date }: { date: string | null }) {
     return () => {
       live = false;
     };
-  }, [date]);
+  }, [date, valid]);
+  if (!valid) {
+    return html`<h1>${t('repTitle')}</h1>
+      <p class="feedback error" role="alert" data-testid="report-bad-date"><${Icon} name="warning" /> <span>${t('notFound')}</span></p>
+      <p><a class="back" href="/report" onClick=${link(navigate)}><${Icon} name="back" /> ${t('repYesterday')}</a></p>`;
+  }
   const report = snapshot?.data ?? null;
   const shown = date ?? (report ? reportedDate(report) : null);
   return html`<h1>${t('repTitle')}</h1>
