@@ -146,6 +146,13 @@ describe('notifications', () => {
       ['farm-a', 'Critical alarm: temperature high'],
       ['farm-a', 'Warning: water low'],
     ]);
+    // The alarm as the edge raised it, and the farm's name and clock, for clients in any language.
+    expect(mine.map((n: { alarm: { kind: string; severity: string } | null }) => [n.alarm?.kind, n.alarm?.severity])).toEqual([
+      ['temperature_high', 'critical'],
+      ['temperature_high', 'critical'],
+      ['water_low', 'warning'],
+    ]);
+    expect(mine[2]).toMatchObject({ farmName: expect.any(String), timeZone: expect.any(String), lastSeenAt: null, alarm: { alarmId: 'alarm-2' } });
     expect(await list(outsider)).toEqual([]);
 
     const id = mine[0].id;

@@ -31,7 +31,7 @@ type Translate = (key: string) => string;
 type Sentence = { key: string; values: Record<string, string | number> };
 
 let logic: {
-  readMeaning(n: Pick<Notification, 'kind' | 'title'>): { kind: string; severity?: string; alarm?: string };
+  readMeaning(n: Pick<Notification, 'kind' | 'title'> & { alarm?: { alarmId: string; kind: string; severity: string; coopId: string | null } | null }): { kind: string; severity?: string; alarm?: string };
   titleOf(t: Translate, meaning: unknown): string;
   bodyOf(locale: 'km' | 'en', t: Translate, n: Pick<Notification, 'body'>, meaning: unknown): string | null;
   listedNotifications(items: Notification[], now: number): Notification[];
@@ -98,7 +98,13 @@ const say = (catalogue: Record<string, string>, locale: 'km' | 'en', sentence: S
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
 describe('notification meaning', () => {
-  it('reads an alarm’s severity and kind from the title the ingest writes, and says them in each language', () => {
+  it('takes an alarm’s severity and kind from the API’s structured alarm, whatever the English title says', () => {
+    const meaning = logic.readMeaning({ kind: 'alarm_raised', title: 'Warning: something reworded', alarm: { alarmId: 'a1', kind: 'water_low', severity: 'critical', coopId: null } });
+    expect(meaning).toEqual({ kind: 'alarm', severity: 'severity_critical', alarm: 'alarm_water_low' });
+    expect(logic.readMeaning({ kind: 'alarm_raised', title: 'x', alarm: { alarmId: 'a2', kind: 'ammonia_rising', severity: 'warning', coopId: 'c1' } })).toEqual({ kind: 'alarm', severity: 'severity_warning', alarm: 'alarm_other' });
+  });
+
+  it('reads an alarm’s severity and kind from the title in a copy saved before the API gave them, and says them in each language', () => {
     const critical = logic.readMeaning({ kind: 'alarm_raised', title: 'Critical alarm: temperature high' });
     expect(critical).toEqual({ kind: 'alarm', severity: 'severity_critical', alarm: 'alarm_temperature_high' });
     expect(logic.titleOf(tr(km), critical)).toBe(`${km.severity_critical}: ${km.alarm_temperature_high}`);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncDocStore } from '../../src/db/sync-doc-store.js';
+import { listNotifications } from '../../src/api/queries/notifications.js';
 import { EDGE_SILENT_AFTER_MS, EDGE_SILENT_KIND, executeSchedules } from '../../src/jobs/execute-schedules.js';
 import { createTestDatabase } from '../support/test-database.js';
 
@@ -62,6 +63,9 @@ describe('executeSchedules', () => {
       ['farm-revoked', EDGE_SILENT_KIND, NOW],
     ]);
     expect(written[0].body).toMatch(/has not reached the cloud since .*\(Asia\/Phnom_Penh\)/);
+    // Listed with the last contact as a number, so a client says it in its own language and clock.
+    const [listed] = await listNotifications(pool, 'someone', ['farm-quiet'], { now: NOW, unreadOnly: false, limit: 10 });
+    expect(listed).toMatchObject({ kind: EDGE_SILENT_KIND, farmName: 'farm-quiet', timeZone: 'Asia/Phnom_Penh', lastSeenAt: NOW - EDGE_SILENT_AFTER_MS - 1, alarm: null });
     // The edge comes back, then goes silent again: a new silence, a new notification.
     await pool.query("UPDATE edge_presence SET last_seen_ms = $1 WHERE edge_id = 'e-quiet'", [NOW + 1000]);
     const later = NOW + 1000 + EDGE_SILENT_AFTER_MS + 1;

@@ -11,6 +11,13 @@ export interface NotificationView {
   body: string;
   createdAt: number;
   readAt: number | null;
+  /** The farm's name and clock (absent in copies saved before the API gave them). */
+  farmName?: string;
+  timeZone?: string;
+  /** For `alarm_raised`: the alarm as the edge raised it. */
+  alarm?: { alarmId: string; kind: string; severity: string; coopId: string | null } | null;
+  /** For `edge_silent`: when the farm's controller last reached the cloud. */
+  lastSeenAt?: number | null;
 }
 
 /** Water or feed on the day, against the day before and against the flock's reference. */

@@ -22,13 +22,21 @@ export interface FarmLabel {
 }
 
 /**
- * The meaning of a notification. An alarm's severity and kind are only in the server's English
- * title ("Critical alarm: temperature high", written by the ingest projection), so they are read
- * back from it; anything unrecognised becomes a generic alarm rather than English on a Khmer page.
+ * The meaning of a notification: an alarm's severity and kind as the API gives them. Copies saved
+ * on the device before the API gave them carry only the English title ("Critical alarm:
+ * temperature high"), which is read back; anything unrecognised becomes a generic alarm rather
+ * than English on a Khmer page.
  */
-export function readMeaning(notification: Pick<NotificationView, 'kind' | 'title'>): NotificationMeaning {
+export function readMeaning(notification: Pick<NotificationView, 'kind' | 'title' | 'alarm'>): NotificationMeaning {
   if (notification.kind === 'edge_silent') return { kind: 'edgeSilent' };
   if (notification.kind !== 'alarm_raised') return { kind: 'other' };
+  if (notification.alarm) {
+    return {
+      kind: 'alarm',
+      severity: notification.alarm.severity === 'critical' ? 'severity_critical' : 'severity_warning',
+      alarm: keyOr('alarm_', notification.alarm.kind, 'alarm_other'),
+    };
+  }
   const match = /^(Critical alarm|Warning): (.+)$/.exec(notification.title);
   const severity: MessageKey = match?.[1] === 'Critical alarm' ? 'severity_critical' : 'severity_warning';
   const alarm = match ? keyOr('alarm_', match[2]!.trim().replace(/ /g, '_'), 'alarm_other') : 'alarm_other';

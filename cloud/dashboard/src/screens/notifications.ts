@@ -42,10 +42,14 @@ async function labelsFor(items: readonly NotificationView[], before: Record<stri
   const farmIds = [...new Set(items.map((item) => item.farmId))];
   const user = currentUser();
   const detail = (farmId: string) => state.farm[farmId]?.data ?? (user ? readSnapshot<FarmDetail>(user.id, `farm.${farmId}`)?.data : undefined);
-  const missing = farmIds.filter((farmId) => !detail(farmId)?.timeZone && !before[farmId]);
+  // The API names each notification's farm and clock; older saved copies may not.
+  const given = new Map(items.filter((item) => item.farmName && item.timeZone).map((item) => [item.farmId, { name: item.farmName, timeZone: item.timeZone }]));
+  const missing = farmIds.filter((farmId) => !given.has(farmId) && !detail(farmId)?.timeZone && !before[farmId]);
   const fetched = new Map<string, FarmDetail>();
   await Promise.all(missing.map((farmId) => api.get<FarmDetail>(`/v1/farms/${encodeURIComponent(farmId)}`).then((farm) => void fetched.set(farmId, farm), () => undefined)));
   return labelFarms(farmIds, (farmId) => {
+    const named = given.get(farmId);
+    if (named) return named;
     const farm = fetched.get(farmId) ?? detail(farmId);
     const name = farm?.name ?? state.farms?.data.find((item) => item.id === farmId)?.name ?? state.memberships?.find((item) => item.farmId === farmId)?.farmName ?? before[farmId]?.name;
     return { name, timeZone: farm?.timeZone ?? before[farmId]?.timeZone };
