@@ -303,6 +303,8 @@ describe('morning report', () => {
       await silent.first().waitFor();
       expect(await silent.count()).toBe(2);
       expect(await text(silent.first().locator('[data-testid=notification-body]'))).toBe(km.ntfEdgeSilentBody);
+      // When it was last heard, on the farm's clock in Khmer digits.
+      expect(await text(silent.first().locator('[data-testid=notification-last-seen]'))).toMatch(new RegExp(`^${km.ntfLastContact}: .*[០-៩]{2}:[០-៩]{2}`));
       expect((await visibleTexts(page)).filter((line) => /not reachable|has not reached/.test(line))).toEqual([]);
       expect(await seriousViolations(page)).toEqual([]);
       await shot(page, 'desktop-notifications-km');

@@ -125,6 +125,7 @@ export const en = {
   ntfAllRead: 'All read',
   ntfListed: 'in the list',
   ntfSeenHelp: 'A notification counts as read once it has been on your screen for a moment.',
+  ntfLastContact: 'Last contact with the cloud',
   ntfEdgeSilentTitle: 'Farm controller not reachable',
   ntfEdgeSilentBody: 'The farm controller has not reached the cloud. It keeps running the farm offline; check its power and its internet connection.',
   ntfOther: 'Message from the farm',

@@ -110,6 +110,9 @@ function NotificationItem({ item, farm, onRead }: { item: NotificationView; farm
     </div>
     <p class="muted small"><time datetime=${new Date(item.createdAt).toISOString()} data-testid="notification-time">${formatWhen(locale, item.createdAt, farm?.timeZone)}</time> ${t('fwFarmTime')}</p>
     ${body ? html`<p class="small" data-testid="notification-body">${body}</p>` : null}
+    ${meaning.kind === 'edgeSilent' && typeof item.lastSeenAt === 'number'
+      ? html`<p class="small" data-testid="notification-last-seen">${t('ntfLastContact')}: <time datetime=${new Date(item.lastSeenAt).toISOString()}>${formatWhen(locale, item.lastSeenAt, farm?.timeZone)}</time></p>`
+      : null}
     <div class="notification-actions">
       ${meaning.kind === 'alarm'
         ? html`<a class="back" href=${`/farms/${encodeURIComponent(item.farmId)}/alarms`} onClick=${link(navigate)}><${Icon} name="chevron" /> ${t('ntfOpenAlarms')}</a>`
