@@ -160,6 +160,10 @@ describe('notifications', () => {
     expect((await sendAs(app, viewer.accessToken, 'POST', `/v1/notifications/${id}/read`)).statusCode).toBe(204);
     expect((await list(viewer, '?unread')).map((n: { id: string }) => n.id)).not.toContain(id);
     expect((await list(viewer, '?unread=true')).length).toBe(2);
+    expect((await getAs(app, viewer.accessToken, '/v1/notifications/unread-count')).json()).toEqual({ count: 2 });
+    expect((await getAs(app, outsider.accessToken, '/v1/notifications/unread-count')).json()).toEqual({ count: 0 });
+    expect((await getAs(app, viewer.accessToken, '/v1/notifications/unread-count?x=1')).json().error.code).toBe('VALIDATION_FAILED');
+    expect((await app.inject({ method: 'GET', url: '/v1/notifications/unread-count' })).statusCode).toBe(401);
     expect((await list(viewer)).find((n: { id: string }) => n.id === id).readAt).toBe(clock.now);
     // Read state is per person.
     expect((await list(worker, '?unread')).length).toBe(3);

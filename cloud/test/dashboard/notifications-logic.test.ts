@@ -166,7 +166,7 @@ describe('unread watcher', () => {
     unread: { get(): { count: number | null } };
     alarmReported(): void;
     setUnreadCount(userId: string, count: number): void;
-    UnreadWatcher: new (deps: { userId: string; document: unknown; everyMs?: number; fetchUnread(limit: number): Promise<Notification[]> }) => Watcher;
+    UnreadWatcher: new (deps: { userId: string; document: unknown; everyMs?: number; fetchCount(): Promise<number> }) => Watcher;
   };
   let unread: Unread;
   let listeners: Map<string, () => void>;
@@ -187,7 +187,7 @@ describe('unread watcher', () => {
   });
 
   const start = () => {
-    const watcher = new unread.UnreadWatcher({ userId: 'u1', document: doc, everyMs: 60_000, fetchUnread: async () => ((calls += 1), answer) });
+    const watcher = new unread.UnreadWatcher({ userId: 'u1', document: doc, everyMs: 60_000, fetchCount: async () => ((calls += 1), answer.length) });
     watcher.start();
     return watcher;
   };
@@ -220,11 +220,11 @@ describe('unread watcher', () => {
   });
 
   it('keeps the inbox’s newer count over an answer asked for before it', async () => {
-    let release: (items: Notification[]) => void = () => undefined;
-    const watcher = new unread.UnreadWatcher({ userId: 'u1', document: doc, fetchUnread: () => new Promise((resolve) => (release = resolve)) });
+    let release: (count: number) => void = () => undefined;
+    const watcher = new unread.UnreadWatcher({ userId: 'u1', document: doc, fetchCount: () => new Promise((resolve) => (release = resolve)) });
     watcher.start();
     unread.setUnreadCount('u1', 0);
-    release([note('1', NOW)]);
+    release(1);
     await vi.advanceTimersByTimeAsync(0);
     expect(unread.unread.get().count).toBe(0);
     watcher.stop();

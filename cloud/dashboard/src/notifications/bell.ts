@@ -1,5 +1,4 @@
 import { useEffect } from 'preact/hooks';
-import type { NotificationView } from '../api/report-types.js';
 import { fill } from '../components/feedback-line.js';
 import { Icon } from '../components/icons.js';
 import { useT } from '../components/use-t.js';
@@ -21,7 +20,7 @@ export function Bell() {
   const userId = session?.user.id ?? null;
   useEffect(() => {
     if (!userId) return undefined;
-    const watcher = new UnreadWatcher({ userId, document, fetchUnread: (limit) => api.get<NotificationView[]>(`/v1/notifications?unread=true&limit=${limit}`) });
+    const watcher = new UnreadWatcher({ userId, document, fetchCount: async () => (await api.get<{ count: number }>('/v1/notifications/unread-count')).count });
     watcher.start();
     return () => watcher.stop();
   }, [userId]);

@@ -1,7 +1,5 @@
-import type { NotificationView } from '../api/report-types.js';
 import { readSnapshot, writeSnapshot } from '../offline/snapshots.js';
 import { createStore } from '../store.js';
-import { NOTIFICATION_LIMIT } from './notification-logic.js';
 
 export interface UnreadState {
   /** Unread notifications across the person's farms; null until known. */
@@ -39,8 +37,8 @@ export function setUnreadCount(userId: string, count: number): void {
 
 export interface UnreadWatcherDeps {
   userId: string;
-  /** The unread notifications (GET /v1/notifications?unread=true). */
-  fetchUnread(limit: number): Promise<NotificationView[]>;
+  /** How many are unread (GET /v1/notifications/unread-count). */
+  fetchCount(): Promise<number>;
   document: Pick<Document, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
   everyMs?: number;
 }
@@ -90,8 +88,8 @@ export class UnreadWatcher {
   async refresh(): Promise<void> {
     const before = localCounts;
     try {
-      const items = await this.deps.fetchUnread(NOTIFICATION_LIMIT);
-      if (this.timer && localCounts === before) keepCount(this.deps.userId, items.length);
+      const count = await this.deps.fetchCount();
+      if (this.timer && localCounts === before) keepCount(this.deps.userId, count);
     } catch {
       // Offline or refused: the saved count stays on the bell.
     }

@@ -67,6 +67,17 @@ export async function listNotifications(
   });
 }
 
+/** How many of the caller's notifications (within the retention window) they have not read. */
+export async function countUnread(db: pg.Pool, userId: string, farmIds: readonly string[], now: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n
+       FROM notification n LEFT JOIN notification_read r ON r.notification_id = n.id AND r.user_id = $2
+      WHERE n.farm_id = ANY($1::text[]) AND n.created_at > $3 AND r.read_at IS NULL`,
+    [[...farmIds], userId, now - NOTIFICATION_RETENTION_MS],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Marks one notification read for the caller; false when it is not one of their farms' (or too old). */
 export async function markNotificationRead(db: pg.Pool, userId: string, farmIds: readonly string[], id: string, now: number): Promise<boolean> {
   const { rowCount } = await db.query(

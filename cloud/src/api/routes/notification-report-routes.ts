@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DateSchema, TokkatotError } from '@tokkatot/shared';
-import { listNotifications, markNotificationRead } from '../queries/notifications.js';
+import { countUnread, listNotifications, markNotificationRead } from '../queries/notifications.js';
 import { buildFarmReport, type FarmReport } from '../report/morning-report.js';
 import { loadFarmStatuses } from '../state/farm-status.js';
 import { addDays, formatLocalDate } from '../state/zoned-day.js';
@@ -21,6 +21,14 @@ export async function registerNotificationReportRoutes(app: FastifyInstance, ctx
     const query = parseInput(NotificationsQuerySchema, request.query, 'query');
     const farms = await ctx.farmAccess.farms(request);
     return listNotifications(ctx.pool, userId, farms.map((f) => f.farmId), { now: ctx.now(), unreadOnly: query.unread, limit: query.limit });
+  });
+
+  // The bell's number: one count instead of the unread list itself.
+  app.get('/v1/notifications/unread-count', async (request) => {
+    const { userId } = await ctx.farmAccess.account(request);
+    parseInput(z.strictObject({}), request.query, 'query');
+    const farms = await ctx.farmAccess.farms(request);
+    return { count: await countUnread(ctx.pool, userId, farms.map((f) => f.farmId), ctx.now()) };
   });
 
   app.post('/v1/notifications/:id/read', async (request, reply) => {
