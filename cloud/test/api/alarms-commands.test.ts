@@ -172,6 +172,15 @@ describe('notifications', () => {
       expect((await sendAs(app, viewer.accessToken, 'POST', `/v1/notifications/${bad}/read`)).json().error.code, bad).toBe('VALIDATION_FAILED');
     }
     expect((await list(viewer, '?unread=maybe')).error.code).toBe('VALIDATION_FAILED');
+    // Several at once: the caller's own are marked (read ones again without harm); others are left out.
+    const unreadIds = (await list(worker, '?unread')).map((n: { id: string }) => n.id);
+    const many = await sendAs(app, worker.accessToken, 'POST', '/v1/notifications/read', { ids: [...unreadIds, unreadIds[0], '999999'] });
+    expect(many.json()).toEqual({ read: [...unreadIds].sort((a, b) => Number(a) - Number(b)) });
+    expect((await getAs(app, worker.accessToken, '/v1/notifications/unread-count')).json()).toEqual({ count: 0 });
+    expect((await sendAs(app, outsider.accessToken, 'POST', '/v1/notifications/read', { ids: unreadIds })).json()).toEqual({ read: [] });
+    for (const bad of [{ ids: [] }, { ids: ['abc'] }, { ids: Array.from({ length: 501 }, (_, i) => String(i + 1)) }, { ids: unreadIds, extra: 1 }, [], { ids: '1' }]) {
+      expect((await sendAs(app, worker.accessToken, 'POST', '/v1/notifications/read', bad)).json().error.code, JSON.stringify(bad).slice(0, 60)).toBe('VALIDATION_FAILED');
+    }
   });
 
   it('does not notify twice when the same event arrives again, and hides notifications older than 90 days', async () => {

@@ -297,3 +297,47 @@ describe('morning report', () => {
     }
   });
 });
+
+describe('read batcher', () => {
+  type Batcher = { mark(id: string): Promise<boolean> };
+  let ReadBatcher: new (send: (ids: string[]) => Promise<string[]>, delayMs?: number) => Batcher;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    ({ ReadBatcher } = await load<{ ReadBatcher: typeof ReadBatcher }>('notifications/read-batcher.ts'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends what is marked within a moment in one request, and says per notification whether it is read', async () => {
+    const sent: string[][] = [];
+    const batcher = new ReadBatcher(async (ids) => (sent.push(ids), ids.filter((id) => id !== '3')), 300);
+    const marks = ['1', '2', '3', '2'].map((id) => batcher.mark(id));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(sent).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toEqual([['1', '2', '3']]);
+    expect(await Promise.all(marks)).toEqual([true, true, false, true]);
+    // A later mark starts a new batch.
+    const later = batcher.mark('4');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(sent).toEqual([['1', '2', '3'], ['4']]);
+    expect(await later).toBe(true);
+  });
+
+  it('answers false for the whole batch when the request fails, and goes on with the next one', async () => {
+    let fail = true;
+    const batcher = new ReadBatcher(async (ids) => {
+      if (fail) throw new Error('offline');
+      return ids;
+    });
+    const first = batcher.mark('1');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await first).toBe(false);
+    fail = false;
+    const second = batcher.mark('1');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await second).toBe(true);
+  });
+});

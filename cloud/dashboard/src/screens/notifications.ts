@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/client.js';
 import type { NotificationView } from '../api/report-types.js';
 import type { FarmDetail } from '../api/types.js';
@@ -10,6 +10,7 @@ import { html } from '../html.js';
 import type { MessageKey } from '../i18n/en.js';
 import { formatWhen, localDigits } from '../i18n/i18n.js';
 import { bodyOf, countUnread, labelFarms, listedNotifications, NOTIFICATION_LIMIT, readMeaning, titleOf, withRead, type FarmLabel } from '../notifications/notification-logic.js';
+import { ReadBatcher } from '../notifications/read-batcher.js';
 import { setUnreadCount, unread } from '../notifications/unread.js';
 import { readSnapshot, writeSnapshot, type Snapshot } from '../offline/snapshots.js';
 import { api, currentUser, navigate, store } from '../state.js';
@@ -163,12 +164,9 @@ export function NotificationsScreen() {
     if (count !== null && listed && count > countUnread(listed)) setBehind((value) => value + 1);
   }, [count]);
 
+  const batcher = useMemo(() => new ReadBatcher(async (ids) => (await api.post<{ read: string[] }>('/v1/notifications/read', { ids })).read), []);
   const markRead = async (id: string): Promise<boolean> => {
-    try {
-      await api.post(`/v1/notifications/${encodeURIComponent(id)}/read`);
-    } catch {
-      return false;
-    }
+    if (!(await batcher.mark(id))) return false;
     const before = current.current;
     if (before) {
       const wasUnread = before.data.items.some((item) => item.id === id && item.readAt === null);

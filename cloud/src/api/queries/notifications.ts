@@ -94,3 +94,21 @@ export async function markNotificationRead(db: pg.Pool, userId: string, farmIds:
   ]);
   return rows.length === 1;
 }
+
+/**
+ * Marks several notifications read for the caller in one statement; answers the ids that are read
+ * now (newly or already). Ids of other farms, too old or unknown are left out, as one by one.
+ */
+export async function markNotificationsRead(db: pg.Pool, userId: string, farmIds: readonly string[], ids: readonly string[], now: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `WITH mine AS (
+       SELECT id FROM notification WHERE id = ANY($1::bigint[]) AND farm_id = ANY($3::text[]) AND created_at > $5
+     ), marked AS (
+       INSERT INTO notification_read (notification_id, user_id, read_at) SELECT id, $2, $4 FROM mine
+       ON CONFLICT (notification_id, user_id) DO NOTHING
+     )
+     SELECT id::text AS id FROM mine ORDER BY id`,
+    [[...ids], userId, [...farmIds], now, now - NOTIFICATION_RETENTION_MS],
+  );
+  return rows.map((row) => row.id);
+}
