@@ -14,7 +14,8 @@ import { createReleaseKey, fakeImage, signRelease, TestBucket } from '../firmwar
 import { DESKTOP, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
 import { ARTIFACTS } from './support/build-dashboard.js';
 import { foreignStrings } from './support/catalogues.js';
-import { startDashboardCloud, type DashboardCloud } from './support/dashboard-cloud.js';
+import type { DashboardCloud } from './support/dashboard-cloud.js';
+import { startFirmwareDashboardCloud, type FirmwareDashboardCloud } from './support/firmware-dashboard-cloud.js';
 
 const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
 const khmer = (text: string) => text.replace(/[0-9]/g, (digit) => KHMER_DIGITS[Number(digit)]!);
@@ -26,10 +27,9 @@ const UNTRUSTED = '2.0.0';
 const NOTES = 'Heater relay no longer chatters at the band edge.';
 const FARMS = ['farm-adm-1', 'farm-adm-2', 'farm-adm-3', 'farm-adm-4'];
 
-let cloud: DashboardCloud;
+let cloud: FirmwareDashboardCloud;
 let db: DashboardCloud['db'];
 let bucket: TestBucket;
-let storage: ReturnType<TestBucket['storage']>;
 let app: FastifyInstance;
 let browser: Browser;
 let catalogues: DashboardCloud['catalogues'];
@@ -37,10 +37,8 @@ let catalogues: DashboardCloud['catalogues'];
 beforeAll(async () => {
   const key = createReleaseKey();
   const stranger = createReleaseKey();
-  bucket = await TestBucket.create('fw-admin-page');
-  storage = bucket.storage();
-  cloud = await startDashboardCloud({ firmware: { storage, trustedKeys: [key.publicBase64] } });
-  ({ db, app, browser, catalogues } = cloud);
+  cloud = await startFirmwareDashboardCloud('fw-admin-page', [key.publicBase64]);
+  ({ db, app, browser, catalogues, bucket } = cloud);
   for (const farmId of FARMS) await app.services.store.ensureFarm(farmId, `Farm ${farmId}`);
   // The bucket lists a stable release, a beta one and one signed by a key this cloud does not trust.
   const stableImage = fakeImage(6144);
@@ -53,11 +51,7 @@ beforeAll(async () => {
   ]);
 }, 120_000);
 
-afterAll(async () => {
-  await cloud?.close();
-  storage?.close();
-  bucket?.close();
-});
+afterAll(() => cloud?.close());
 
 const bearer = (account: TestAccount) => ({ authorization: `Bearer ${account.accessToken}` });
 

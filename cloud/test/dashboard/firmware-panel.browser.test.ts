@@ -14,7 +14,8 @@ import { createReleaseKey, fakeImage, signRelease, TestBucket } from '../firmwar
 import { DESKTOP, newPage, PHONE, seriousViolations, smallTouchTargets, visibleTexts } from './support/browser.js';
 import { ARTIFACTS } from './support/build-dashboard.js';
 import { foreignStrings } from './support/catalogues.js';
-import { startDashboardCloud, type DashboardCloud } from './support/dashboard-cloud.js';
+import type { DashboardCloud } from './support/dashboard-cloud.js';
+import { startFirmwareDashboardCloud, type FirmwareDashboardCloud } from './support/firmware-dashboard-cloud.js';
 import { pullDocs, pushDocs, updateDocs, type EdgeLink } from './support/seed-farms.js';
 
 const KHMER_DIGITS = '០១២៣៤៥៦៧៨៩';
@@ -39,10 +40,9 @@ function farmsAroundStage(): { early: string; late: string; percent: number } {
 }
 
 const { early, late, percent } = farmsAroundStage();
-let cloud: DashboardCloud;
+let cloud: FirmwareDashboardCloud;
 let db: DashboardCloud['db'];
 let bucket: TestBucket;
-let storage: ReturnType<TestBucket['storage']>;
 let app: FastifyInstance;
 let browser: Browser;
 let farmA: EdgeLink;
@@ -51,10 +51,8 @@ let catalogues: DashboardCloud['catalogues'];
 beforeAll(async () => {
   const key = createReleaseKey();
   const image = fakeImage();
-  bucket = await TestBucket.create('fw-dashboard');
-  storage = bucket.storage();
-  cloud = await startDashboardCloud({ firmware: { storage, trustedKeys: [key.publicBase64] } });
-  ({ db, app, browser, catalogues } = cloud);
+  cloud = await startFirmwareDashboardCloud('fw-dashboard', [key.publicBase64]);
+  ({ db, app, browser, catalogues, bucket } = cloud);
   farmA = await cloud.addFarm(early);
   const farmB = await cloud.addFarm(late);
   // The edge replicates its coops and nodes: one board already on the release, one that will
@@ -72,11 +70,7 @@ beforeAll(async () => {
   expect(rollout.statusCode).toBe(200);
 }, 120_000);
 
-afterAll(async () => {
-  await cloud?.close();
-  storage?.close();
-  bucket?.close();
-});
+afterAll(() => cloud?.close());
 
 /** A member of both farms with its own sign-in (sign-in is rate-limited per login). */
 async function member(role: 'owner' | 'manager' | 'worker' | 'viewer'): Promise<TestAccount> {

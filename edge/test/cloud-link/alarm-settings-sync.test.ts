@@ -2,17 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ALARM_SETTINGS } from '../../src/automation/alarm-conditions.js';
 import { AlarmSettingsSync } from '../../src/cloud-link/index.js';
 import { buildAutomationConfig, loadAutomationDocuments, saveAutomationDocuments } from '../../src/control/index.js';
-import { SqliteForkStore, SqliteOutbox, SyncStateStore } from '../../src/db/sync/index.js';
 import { T0, seedCoop, startTestEdge, type TestEdge } from '../helpers.js';
+import { configPassDeps, type ConfigPassFixture } from './support/config-pass-deps.js';
 
 const CLOUD_FARM = 'cloud-farm';
 const stamp = (wall: number, node = 'cloud-api') => `${String(wall).padStart(15, '0')}:00000:${node}`;
 
 describe('AlarmSettingsSync', () => {
   let test: TestEdge;
-  let docs: SqliteForkStore;
+  let docs: ConfigPassFixture['docs'];
   let logged: string[];
-  let triggers: number;
+  let triggers: () => number;
   let sync: AlarmSettingsSync;
   let checkpoint = 0;
 
@@ -36,24 +36,9 @@ describe('AlarmSettingsSync', () => {
   beforeEach(async () => {
     test = await startTestEdge();
     seedCoop(test);
-    const { edge } = test;
-    docs = new SqliteForkStore(edge.database.db, new SqliteOutbox(edge.database.db), () => test.clock.now());
-    logged = [];
-    triggers = 0;
-    sync = new AlarmSettingsSync({
-      database: edge.database,
-      meta: edge.repositories.meta,
-      registry: edge.registry,
-      events: edge.events,
-      bus: edge.bus,
-      docs,
-      state: new SyncStateStore(edge.database.db),
-      hlc: edge.hlc,
-      clock: edge.clock,
-      cloudFarmId: CLOUD_FARM,
-      onExported: () => (triggers += 1),
-      log: (message) => logged.push(message),
-    });
+    const pass = configPassDeps(test, CLOUD_FARM);
+    ({ docs, logged, exported: triggers } = pass);
+    sync = new AlarmSettingsSync(pass.deps);
   });
   afterEach(async () => test.close());
 
@@ -61,7 +46,7 @@ describe('AlarmSettingsSync', () => {
     expect(stored()).toBeUndefined();
     expect(sync.reconcile()).toEqual({ exported: 1, imported: 0, refused: 0 });
     expect(cloudCopy()).toEqual({ ...DEFAULT_ALARM_SETTINGS, id: CLOUD_FARM, farmId: CLOUD_FARM, hlc: expect.stringMatching(/:edge-/), updatedAt: T0, _deleted: false });
-    expect(triggers).toBe(1);
+    expect(triggers()).toBe(1);
     expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });
     pushAll();
     expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });

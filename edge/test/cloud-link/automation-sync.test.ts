@@ -3,18 +3,18 @@ import { createMergePolicy, resolveConflict, type WireDoc } from '@tokkatot/sync
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AutomationSync } from '../../src/cloud-link/index.js';
 import { loadAutomationDocuments, saveAutomationDocuments, type AutomationDocuments } from '../../src/control/index.js';
-import { SqliteForkStore, SqliteOutbox, SyncStateStore } from '../../src/db/sync/index.js';
 import { feederSchedule, makeFlock, makeRule } from '../automation/fixtures.js';
 import { T0, seedCoop, startTestEdge, type TestEdge } from '../helpers.js';
+import { configPassDeps, type ConfigPassFixture } from './support/config-pass-deps.js';
 
 const CLOUD_FARM = 'cloud-farm';
 const stamp = (wall: number, node = 'web-owner') => `${String(wall).padStart(15, '0')}:00000:${node}`;
 
 describe('AutomationSync', () => {
   let test: TestEdge;
-  let docs: SqliteForkStore;
+  let docs: ConfigPassFixture['docs'];
   let logged: string[];
-  let triggers: number;
+  let triggers: () => number;
   let sync: AutomationSync;
   let checkpoint = 0;
   let localFarm: string;
@@ -39,24 +39,9 @@ describe('AutomationSync', () => {
     test = await startTestEdge();
     seedCoop(test);
     localFarm = test.edge.registry.farm().id;
-    const { edge } = test;
-    docs = new SqliteForkStore(edge.database.db, new SqliteOutbox(edge.database.db), () => test.clock.now());
-    logged = [];
-    triggers = 0;
-    sync = new AutomationSync({
-      database: edge.database,
-      meta: edge.repositories.meta,
-      registry: edge.registry,
-      events: edge.events,
-      bus: edge.bus,
-      docs,
-      state: new SyncStateStore(edge.database.db),
-      hlc: edge.hlc,
-      clock: edge.clock,
-      cloudFarmId: CLOUD_FARM,
-      onExported: () => (triggers += 1),
-      log: (message) => logged.push(message),
-    });
+    const pass = configPassDeps(test, CLOUD_FARM);
+    ({ docs, logged, exported: triggers } = pass);
+    sync = new AutomationSync(pass.deps);
   });
   afterEach(async () => test.close());
 
@@ -69,7 +54,7 @@ describe('AutomationSync', () => {
     expect(docs.get('rules', 'rule-1')).toMatchObject({ farmId: CLOUD_FARM, hlc: original.hlc, bandHighC: 32, _deleted: false });
     expect(docs.get('schedules', 'sched-1')).toMatchObject({ farmId: CLOUD_FARM, hlc: schedule.hlc });
     expect(docs.get('flocks', 'flock-1')).toMatchObject({ farmId: CLOUD_FARM, hlc: flock.hlc });
-    expect(triggers).toBe(1);
+    expect(triggers()).toBe(1);
     expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });
     pushAll();
     expect(sync.reconcile()).toEqual({ exported: 0, imported: 0, refused: 0 });

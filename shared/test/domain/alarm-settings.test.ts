@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { AlarmSettingsSchema, FarmAlarmSettingsSchema } from '../../src/domain/index.js';
+import { AlarmSettingsSchema, DEFAULT_ALARM_SETTINGS, FarmAlarmSettingsSchema } from '../../src/domain/index.js';
 
-const settings = {
-  temperatureHighC: 36,
-  temperatureLowC: 15,
-  aboveTargetC: 5,
-  belowTargetC: 5,
-  temperatureDelaySeconds: 120,
-  waterDelaySeconds: 60,
-  nodeOfflineSeconds: 120,
-  sensorFailureDelaySeconds: 30,
-  outputConfirmSeconds: 30,
-  reminderSeconds: 900,
-  test: { cron: '0 9 * * 1', durationSeconds: 30 },
-};
+const settings = { ...DEFAULT_ALARM_SETTINGS, test: { cron: '0 9 * * 1', durationSeconds: 30 } };
 const doc = { ...settings, id: 'farm-1', farmId: 'farm-1', hlc: '001767225600000:00000:edge-pi', updatedAt: Date.UTC(2026, 0, 1) };
 
 function issuesOf(schema: z.ZodType, input: unknown): string[] {
