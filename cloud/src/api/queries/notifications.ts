@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { DEFAULT_TIME_ZONE, loadFarmStatuses } from '../state/farm-status.js';
+import { DEFAULT_TIME_ZONE, loadFarmLabels } from '../state/farm-status.js';
 
 /** Notifications older than this are not shown (and the retention job deletes them). */
 export const NOTIFICATION_RETENTION_MS = 90 * 24 * 3_600_000;
@@ -43,7 +43,7 @@ export async function listNotifications(
       ORDER BY n.created_at DESC, n.id DESC LIMIT $5`,
     [[...farmIds], userId, options.now - NOTIFICATION_RETENTION_MS, options.unreadOnly, options.limit],
   );
-  const farms = await loadFarmStatuses(db, [...new Set(rows.map((row) => row.farm_id))], options.now);
+  const farms = await loadFarmLabels(db, [...new Set(rows.map((row) => row.farm_id))]);
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   return rows.map((row) => {
     const alarm = row.alarm && text(row.alarm.alarmId) && text(row.alarm.kind) && text(row.alarm.severity)

@@ -15,35 +15,35 @@ export interface FarmStatus {
 }
 
 /**
- * Name, time zone, presence and open alarms of several farms in three queries. The time zone is
- * the farm document's (edited on the edge and replicated), else the farm row's, else Cambodia's.
+ * Name and time zone of several farms in one query. The time zone is the farm document's
+ * (edited on the edge and replicated), else the farm row's, else Cambodia's.
  */
+export async function loadFarmLabels(db: pg.Pool, farmIds: readonly string[]): Promise<Map<string, Pick<FarmStatus, 'id' | 'name' | 'timeZone'>>> {
+  if (farmIds.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; name: string; zone: string | null }>(
+    `SELECT f.id, COALESCE(d.body->>'name', f.name) AS name,
+            COALESCE(d.body->>'timezone', to_jsonb(f)->>'time_zone', to_jsonb(f)->>'timezone') AS zone
+       FROM farm f LEFT JOIN sync_doc d ON d.farm_id = f.id AND d.collection = 'farms' AND d.id = f.id AND NOT d.deleted
+      WHERE f.id = ANY($1::text[])`,
+    [[...farmIds]],
+  );
+  return new Map(rows.map((row) => [row.id, { id: row.id, name: row.name, timeZone: validZone(row.zone) ?? DEFAULT_TIME_ZONE }]));
+}
+
+/** Name, time zone, presence and open alarms of several farms in three queries. */
 export async function loadFarmStatuses(db: pg.Pool, farmIds: readonly string[], now: number): Promise<Map<string, FarmStatus>> {
   if (farmIds.length === 0) return new Map();
   const ids = [...farmIds];
-  const [farms, presence, alarms] = await Promise.all([
-    db.query<{ id: string; name: string; zone: string | null }>(
-      `SELECT f.id, COALESCE(d.body->>'name', f.name) AS name,
-              COALESCE(d.body->>'timezone', to_jsonb(f)->>'time_zone', to_jsonb(f)->>'timezone') AS zone
-         FROM farm f LEFT JOIN sync_doc d ON d.farm_id = f.id AND d.collection = 'farms' AND d.id = f.id AND NOT d.deleted
-        WHERE f.id = ANY($1::text[])`,
-      [ids],
-    ),
+  const [labels, presence, alarms] = await Promise.all([
+    loadFarmLabels(db, ids),
     db.query<{ farm_id: string; last: string }>('SELECT farm_id, max(last_seen_ms) AS last FROM edge_presence WHERE farm_id = ANY($1::text[]) GROUP BY farm_id', [ids]),
     countOpenAlarms(db, ids),
   ]);
   const lastSeen = new Map(presence.rows.map((row) => [row.farm_id, Number(row.last)]));
   const result = new Map<string, FarmStatus>();
-  for (const row of farms.rows) {
-    const last = lastSeen.get(row.id) ?? null;
-    result.set(row.id, {
-      id: row.id,
-      name: row.name,
-      timeZone: validZone(row.zone) ?? DEFAULT_TIME_ZONE,
-      online: last !== null && now - last <= ONLINE_WINDOW_MS,
-      lastSyncAt: last,
-      openAlarms: alarms.get(row.id) ?? 0,
-    });
+  for (const label of labels.values()) {
+    const last = lastSeen.get(label.id) ?? null;
+    result.set(label.id, { ...label, online: last !== null && now - last <= ONLINE_WINDOW_MS, lastSyncAt: last, openAlarms: alarms.get(label.id) ?? 0 });
   }
   return result;
 }
